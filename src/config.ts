@@ -1,0 +1,70 @@
+// The service's configuration: read from the environment once, checked, typed
+// and frozen. A bad value stops the service at start with a message naming it.
+
+export type DatabaseConfig =
+  | { kind: 'pglite'; dataDir: string }
+  | {
+      kind: 'postgres';
+      url: string;
+      poolMax: number;
+      connectTimeoutSeconds: number;
+      statementTimeoutMs: number;
+    };
+
+export interface Config {
+  port: number;
+  host: string;
+  logLevel: string;
+  database: DatabaseConfig;
+  http: {
+    /** Whole-request deadline (headers and body), against slow clients. */
+    requestTimeoutMs: number;
+    /** Above a typical load balancer's idle timeout (60 s), so the LB closes first. */
+    keepAliveTimeoutMs: number;
+  };
+}
+
+/** Request bodies larger than this are answered 413. */
+export const BODY_LIMIT_BYTES = 64 * 1024;
+
+type Env = Record<string, string | undefined>;
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new Error(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+function databaseConfig(env: Env): DatabaseConfig {
+  const url = env.DATABASE_URL;
+  if (url) {
+    if (!/^postgres(ql)?:\/\//.test(url)) {
+      throw new Error('DATABASE_URL must start with postgres:// or postgresql://');
+    }
+    return {
+      kind: 'postgres',
+      url,
+      poolMax: integer(env, 'DB_POOL_MAX', 10, 1, 1000),
+      connectTimeoutSeconds: integer(env, 'DB_CONNECT_TIMEOUT_S', 5, 1, 300),
+      statementTimeoutMs: integer(env, 'DB_STATEMENT_TIMEOUT_MS', 5000, 100, 600_000),
+    };
+  }
+  return { kind: 'pglite', dataDir: env.PGLITE_DIR || './data/pglite' };
+}
+
+export function loadConfig(env: Env = process.env): Readonly<Config> {
+  return Object.freeze({
+    port: integer(env, 'PORT', 3000, 0, 65535),
+    host: env.HOST || '127.0.0.1',
+    logLevel: env.LOG_LEVEL || 'info',
+    database: databaseConfig(env),
+    http: {
+      requestTimeoutMs: integer(env, 'REQUEST_TIMEOUT_MS', 10_000, 100, 600_000),
+      keepAliveTimeoutMs: integer(env, 'KEEP_ALIVE_TIMEOUT_MS', 72_000, 1000, 600_000),
+    },
+  });
+}

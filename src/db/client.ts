@@ -1,0 +1,88 @@
+// Opens the database the configuration names, embedded PGlite or PostgreSQL
+// through postgres.js, behind one Drizzle type, and brings its schema up to
+// date. Everything above this file is unaware of which one it talks to.
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { PGlite } from '@electric-sql/pglite';
+import { sql } from 'drizzle-orm';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
+import postgres from 'postgres';
+import type { DatabaseConfig } from '../config.js';
+import * as schema from './schema.js';
+
+type PostgresConfig = Extract<DatabaseConfig, { kind: 'postgres' }>;
+
+export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
+
+export interface DatabaseHandle {
+  db: Database;
+  kind: DatabaseConfig['kind'];
+  /** Resolves when the database answers a trivial query. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const migrationsFolder = fileURLToPath(new URL('../../drizzle', import.meta.url));
+
+// Any fixed number shared by all processes of this service: it serialises
+// migrations when several replicas start at once against one server.
+const MIGRATION_LOCK_KEY = 74_110_301;
+
+export async function openDatabase(config: DatabaseConfig): Promise<DatabaseHandle> {
+  return config.kind === 'pglite' ? openPglite(config.dataDir) : openPostgres(config);
+}
+
+async function openPglite(dataDir: string): Promise<DatabaseHandle> {
+  if (!dataDir.includes('://')) mkdirSync(dataDir, { recursive: true });
+  const client = await PGlite.create(dataDir);
+  const db = drizzlePglite({ client, schema });
+  await migratePglite(db, { migrationsFolder });
+  return {
+    db: db as unknown as Database,
+    kind: 'pglite',
+    ping: async () => void (await client.query('select 1')),
+    close: () => client.close(),
+  };
+}
+
+async function openPostgres(config: PostgresConfig): Promise<DatabaseHandle> {
+  await migrateUnderLock(postgres(config.url, { ...clientOptions(config), max: 1 }));
+  return connectPostgres(config);
+}
+
+function clientOptions(config: PostgresConfig) {
+  return {
+    connect_timeout: config.connectTimeoutSeconds,
+    onnotice: () => {},
+    // A query that runs longer than this is cancelled by the server and
+    // answered 503, rather than holding a pooled connection indefinitely.
+    connection: { statement_timeout: config.statementTimeoutMs, application_name: 'order-service' },
+  };
+}
+
+/** A pooled PostgreSQL handle, without migrating: the server may not even be up yet. */
+export function connectPostgres(config: PostgresConfig): DatabaseHandle {
+  const client = postgres(config.url, { ...clientOptions(config), max: config.poolMax, idle_timeout: 60 });
+  const db = drizzlePostgres({ client, schema });
+  return {
+    db: db as unknown as Database,
+    kind: 'postgres',
+    ping: async () => void (await db.execute(sql`select 1`)),
+    close: () => client.end({ timeout: 5 }),
+  };
+}
+
+// Several replicas may start at once: a session-level advisory lock on one
+// dedicated connection lets one of them migrate while the others wait.
+async function migrateUnderLock(connection: postgres.Sql): Promise<void> {
+  try {
+    await connection`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
+    await migratePostgres(drizzlePostgres({ client: connection }), { migrationsFolder });
+  } finally {
+    await connection.end({ timeout: 5 });
+  }
+}

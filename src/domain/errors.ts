@@ -1,0 +1,51 @@
+// What can go wrong in the order domain, in its own words. These carry no
+// HTTP status: src/http/problem.ts maps each to a problem response.
+
+export class NotFoundError extends Error {
+  constructor(
+    readonly resource: 'Order' | 'Service',
+    readonly id: string,
+  ) {
+    super(`${resource} ${id} does not exist.`);
+  }
+}
+
+/** The order would be less than 3 hours from other orders. */
+export class OrderConflictError extends Error {
+  constructor(
+    readonly datetime: Date,
+    readonly conflictingOrderIds: string[],
+  ) {
+    const others = conflictingOrderIds.length
+      ? `order${conflictingOrderIds.length > 1 ? 's' : ''} ${conflictingOrderIds.join(', ')}`
+      : 'another order';
+    super(
+      `Orders must be at least 3 hours apart; ${datetime.toISOString()} is less than 3 hours from ${others}.`,
+    );
+  }
+}
+
+export class UnknownServicesError extends Error {
+  constructor(readonly unknownServiceIds: string[]) {
+    super(`These services are not in the catalogue: ${unknownServiceIds.join(', ')}.`);
+  }
+}
+
+export class ServiceInUseError extends Error {
+  constructor(readonly serviceId: string) {
+    super(`Service ${serviceId} is booked by at least one order; change or delete those orders first.`);
+  }
+}
+
+export interface InvalidInput {
+  in: 'body' | 'path' | 'query' | 'header';
+  pointer: string;
+  detail: string;
+}
+
+/** Input that passes the schema but not a rule the schema cannot say. */
+export class InvalidInputError extends Error {
+  constructor(readonly errors: InvalidInput[]) {
+    super(errors.map((e) => e.detail).join('; '));
+  }
+}

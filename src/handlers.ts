@@ -1,0 +1,19 @@
+// Every operation's handler, keyed by the operationId that the spec names it
+// by. The Handlers type makes a missing operation a compile error.
+import { createContractHandlers, type ServedSpec } from './contract/handlers.js';
+import type { DatabaseHandle } from './db/client.js';
+import type { Handlers } from './http/types.js';
+import { createProbeHandlers } from './operations/handlers.js';
+import { createOrderHandlers } from './orders/handlers.js';
+import { createOrderRepository } from './orders/repository.js';
+import { createServiceHandlers } from './services/handlers.js';
+import { createServiceRepository } from './services/repository.js';
+
+export function createHandlers(database: DatabaseHandle, spec: ServedSpec, docsPath?: string): Handlers {
+  return {
+    ...createOrderHandlers(createOrderRepository(database.db)),
+    ...createServiceHandlers(createServiceRepository(database.db)),
+    ...createProbeHandlers(database.ping),
+    ...createContractHandlers(spec, docsPath),
+  };
+}

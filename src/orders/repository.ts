@@ -1,0 +1,188 @@
+// All order SQL, including the overlap query behind the 3-hour rule. The
+// exclusion constraint in the database is the guarantee; the overlap query
+// only turns the common case into a friendly conflict naming the orders in
+// the way. A race that slips past the query meets the constraint (23P01) and
+// ends the same way.
+import { and, asc, eq, gt, gte, inArray, lt, ne, sql, type SQL } from 'drizzle-orm';
+import type { Database } from '../db/client.js';
+import { SQLSTATE, sqlState } from '../db/errors.js';
+import { orders, orderServices, services } from '../db/schema.js';
+import { OrderConflictError, UnknownServicesError } from '../domain/errors.js';
+
+export type ServiceRow = typeof services.$inferSelect;
+export type OrderRow = typeof orders.$inferSelect & { services: ServiceRow[] };
+
+export interface OrderInput {
+  datetime: Date;
+  /** Decimal text with two places, e.g. "100.50": numeric never sees a float. */
+  totalfee: string;
+  /** In the order the client listed them; no repeats. */
+  serviceIds: bigint[];
+}
+
+export interface ListQuery {
+  limit: number;
+  from?: Date | undefined;
+  to?: Date | undefined;
+  /** Keyset position: rows strictly after (datetime, id). */
+  after?: { datetime: Date; id: bigint } | undefined;
+}
+
+const THREE_HOURS = sql.raw(`interval '3 hours'`);
+
+// An order's services in one correlated subquery, so a page of 50 orders is
+// one round trip, not 51. Ids travel as text: JSON numbers lose bigint digits.
+// Written with aliases because Drizzle leaves column names unqualified in a
+// single-table select list, where "id" would bind to the inner table.
+const servicesOfOrder = sql<{ id: string; name: string }[]>`(
+  select coalesce(json_agg(json_build_object('id', s.id::text, 'name', s.name) order by os.position), '[]'::json)
+  from ${orderServices} os join ${services} s on s.id = os.service_id
+  where os.order_id = ${orders}.id)`;
+
+const orderColumns = {
+  id: orders.id,
+  datetime: orders.datetime,
+  totalfee: orders.totalfee,
+  createdAt: orders.createdAt,
+  updatedAt: orders.updatedAt,
+  services: servicesOfOrder,
+};
+
+type Tx = Parameters<Parameters<Database['transaction']>[0]>[0];
+type Queryable = Database | Tx;
+
+function withServiceIds(row: Omit<OrderRow, 'services'> & { services: { id: string; name: string }[] }): OrderRow {
+  return { ...row, services: row.services.map((s) => ({ id: BigInt(s.id), name: s.name })) };
+}
+
+const MAX_ATTEMPTS = 3;
+
+export function createOrderRepository(db: Database) {
+  async function selectOrders(where: SQL | undefined, limit?: number): Promise<OrderRow[]> {
+    const query = db.select(orderColumns).from(orders).where(where).orderBy(asc(orders.datetime), asc(orders.id));
+    const rows = limit === undefined ? await query : await query.limit(limit);
+    return rows.map(withServiceIds);
+  }
+
+  /** Ids of the orders less than 3 hours from `datetime`, other than `exceptId`. */
+  async function findConflicts(q: Queryable, datetime: Date, exceptId?: bigint): Promise<string[]> {
+    const at = sql`${datetime.toISOString()}::timestamptz`;
+    const rows = await q
+      .select({ id: orders.id })
+      .from(orders)
+      .where(
+        and(
+          gt(orders.datetime, sql`${at} - ${THREE_HOURS}`),
+          lt(orders.datetime, sql`${at} + ${THREE_HOURS}`),
+          exceptId === undefined ? undefined : ne(orders.id, exceptId),
+        ),
+      )
+      .orderBy(asc(orders.datetime));
+    return rows.map((r) => r.id.toString());
+  }
+
+  /** The catalogue entries for `ids`, in the same order, and the ids it lacks. */
+  async function findServices(q: Queryable, ids: bigint[]): Promise<{ found: ServiceRow[]; missing: bigint[] }> {
+    const rows = await q.select().from(services).where(inArray(services.id, ids));
+    const byId = new Map(rows.map((s) => [s.id, s]));
+    return {
+      found: ids.flatMap((id) => byId.get(id) ?? []),
+      missing: ids.filter((id) => !byId.has(id)),
+    };
+  }
+
+  /** The services to book, once both checks pass; unknown services are reported first. */
+  async function assertBookable(q: Queryable, input: OrderInput, exceptId?: bigint): Promise<ServiceRow[]> {
+    const [{ found, missing }, conflicts] = await Promise.all([
+      findServices(q, input.serviceIds),
+      findConflicts(q, input.datetime, exceptId),
+    ]);
+    if (missing.length > 0) throw new UnknownServicesError(missing.map(String));
+    if (conflicts.length > 0) throw new OrderConflictError(input.datetime, conflicts);
+    return found;
+  }
+
+  async function insertServices(tx: Tx, orderId: bigint, serviceIds: bigint[]): Promise<void> {
+    await tx.insert(orderServices).values(serviceIds.map((serviceId, position) => ({ orderId, serviceId, position })));
+  }
+
+  /**
+   * Runs a write transaction, turning what a race can raise into the domain
+   * errors that a calm database would have given: an exclusion violation is
+   * a conflict, a foreign key violation is a service deleted meanwhile, and
+   * a deadlock or serialization failure is tried again.
+   */
+  async function write<T>(input: OrderInput, exceptId: bigint | undefined, work: (tx: Tx) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await db.transaction(work);
+      } catch (error) {
+        const state = sqlState(error);
+        const retryable = state === SQLSTATE.deadlockDetected || state === SQLSTATE.serializationFailure;
+        if (state === SQLSTATE.foreignKeyViolation) {
+          const { missing } = await findServices(db, input.serviceIds);
+          if (missing.length > 0) throw new UnknownServicesError(missing.map(String));
+        }
+        if (state === SQLSTATE.exclusionViolation || (retryable && attempt === MAX_ATTEMPTS)) {
+          throw new OrderConflictError(input.datetime, await findConflicts(db, input.datetime, exceptId));
+        }
+        if (!retryable) throw error;
+      }
+    }
+  }
+
+  return {
+    async list({ limit, from, to, after }: ListQuery): Promise<OrderRow[]> {
+      return selectOrders(
+        and(
+          from && gte(orders.datetime, from),
+          to && lt(orders.datetime, to),
+          after && sql`(${orders.datetime}, ${orders.id}) > (${after.datetime.toISOString()}::timestamptz, ${after.id})`,
+        ),
+        limit,
+      );
+    },
+
+    async get(id: bigint): Promise<OrderRow | undefined> {
+      const [row] = await selectOrders(eq(orders.id, id));
+      return row;
+    },
+
+    async create(input: OrderInput): Promise<OrderRow> {
+      return write(input, undefined, async (tx) => {
+        const booked = await assertBookable(tx, input);
+        const [row] = await tx
+          .insert(orders)
+          .values({ datetime: input.datetime, totalfee: input.totalfee })
+          .returning();
+        await insertServices(tx, row!.id, input.serviceIds);
+        return { ...row!, services: booked };
+      });
+    },
+
+    /** Replaces every field of an order; undefined when it does not exist. */
+    async replace(id: bigint, input: OrderInput): Promise<OrderRow | undefined> {
+      return write(input, id, async (tx) => {
+        const [current] = await tx.select({ id: orders.id }).from(orders).where(eq(orders.id, id)).for('update');
+        if (!current) return undefined;
+        const booked = await assertBookable(tx, input, id);
+        const [row] = await tx
+          .update(orders)
+          .set({ datetime: input.datetime, totalfee: input.totalfee, updatedAt: sql`now()` })
+          .where(eq(orders.id, id))
+          .returning();
+        await tx.delete(orderServices).where(eq(orderServices.orderId, id));
+        await insertServices(tx, id, input.serviceIds);
+        return { ...row!, services: booked };
+      });
+    },
+
+    /** Deletes an order for good; false when it did not exist. */
+    async delete(id: bigint): Promise<boolean> {
+      const deleted = await db.delete(orders).where(eq(orders.id, id)).returning({ id: orders.id });
+      return deleted.length > 0;
+    },
+  };
+}
+
+export type OrderRepository = ReturnType<typeof createOrderRepository>;

@@ -1,0 +1,46 @@
+// The service catalogue's SQL.
+import { asc, eq } from 'drizzle-orm';
+import type { Database } from '../db/client.js';
+import { SQLSTATE, sqlState } from '../db/errors.js';
+import { services } from '../db/schema.js';
+import { ServiceInUseError } from '../domain/errors.js';
+
+export type ServiceRow = typeof services.$inferSelect;
+
+export function createServiceRepository(db: Database) {
+  return {
+    list(): Promise<ServiceRow[]> {
+      return db.select().from(services).orderBy(asc(services.id));
+    },
+
+    async get(id: bigint): Promise<ServiceRow | undefined> {
+      const [row] = await db.select().from(services).where(eq(services.id, id));
+      return row;
+    },
+
+    async create(name: string): Promise<ServiceRow> {
+      const [row] = await db.insert(services).values({ name }).returning();
+      return row!;
+    },
+
+    /** Renames a service; undefined when it does not exist. */
+    async rename(id: bigint, name: string): Promise<ServiceRow | undefined> {
+      const [row] = await db.update(services).set({ name }).where(eq(services.id, id)).returning();
+      return row;
+    },
+
+    /** Deletes a service no order books; false when it did not exist. */
+    async delete(id: bigint): Promise<boolean> {
+      try {
+        const deleted = await db.delete(services).where(eq(services.id, id)).returning({ id: services.id });
+        return deleted.length > 0;
+      } catch (error) {
+        // order_services.service_id is ON DELETE RESTRICT.
+        if (sqlState(error) === SQLSTATE.restrictViolation) throw new ServiceInUseError(id.toString());
+        throw error;
+      }
+    },
+  };
+}
+
+export type ServiceRepository = ReturnType<typeof createServiceRepository>;

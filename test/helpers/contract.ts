@@ -1,0 +1,96 @@
+// Holds every response a test sees to the contract: the status must be one
+// the spec declares for that operation, the body must match the schema for
+// that status and media type, and declared headers must be present. A
+// response that breaks the spec fails the test that received it.
+import { createAjv } from '../../src/http/ajv.js';
+import { loadSpec } from '../../src/contract/spec.js';
+
+export const spec = loadSpec();
+const ajv = createAjv();
+ajv.addSchema(spec as object, 'spec');
+
+type Json = Record<string, unknown>;
+const escape = (s: string) => s.replaceAll('~', '~0').replaceAll('/', '~1');
+
+function at(pointer: string): Json {
+  return pointer
+    .split('/')
+    .slice(1)
+    .reduce<Json>((node, key) => node[key.replaceAll('~1', '/').replaceAll('~0', '~')] as Json, spec as unknown as Json);
+}
+
+/** Follows a local $ref, returning the pointer and the object it names. */
+function deref(pointer: string): { pointer: string; node: Json } {
+  const node = at(pointer);
+  return typeof node.$ref === 'string' ? deref(node.$ref.slice(1)) : { pointer, node };
+}
+
+const templates = Object.keys(spec.paths).map((path) => ({
+  path,
+  regex: new RegExp(`^${path.replace(/{\w+}/g, '[^/]+').replaceAll('.', '\\.')}$`),
+}));
+
+export interface Observed {
+  method: string;
+  url: string;
+  status: number;
+  headers: Record<string, unknown>;
+  body: string;
+}
+
+function validateSchema(pointer: string, value: unknown, where: string): void {
+  const validate = ajv.getSchema(`spec#${pointer}`);
+  if (!validate) throw new Error(`contract: no schema at ${pointer}`);
+  if (!validate(value)) {
+    throw new Error(`contract: ${where} does not match ${pointer}: ${ajv.errorsText(validate.errors)}\n${JSON.stringify(value)}`);
+  }
+}
+
+function mediaType(headers: Record<string, unknown>): string {
+  return String(headers['content-type'] ?? '').split(';')[0]!.trim();
+}
+
+function checkProblem(observed: Observed, where: string): void {
+  if (mediaType(observed.headers) !== 'application/problem+json') {
+    throw new Error(`contract: ${where} is not application/problem+json`);
+  }
+  const body = JSON.parse(observed.body) as { status?: number };
+  validateSchema('/components/schemas/Problem', body, where);
+  if (body.status !== observed.status) throw new Error(`contract: ${where} has status ${body.status} in its body`);
+}
+
+export function assertMatchesContract(observed: Observed): void {
+  const { method, status } = observed;
+  const path = observed.url.split('?')[0]!;
+  const where = `${method} ${path} → ${status}`;
+  const template = templates.find((t) => t.regex.test(path));
+  const operationPointer = template && `/paths/${escape(template.path)}/${method.toLowerCase()}`;
+  const operation = operationPointer && (at(`/paths/${escape(template.path)}`)[method.toLowerCase()] as Json | undefined);
+
+  if (method === 'HEAD') return; // no body to check; the GET it mirrors is checked
+  if (!operation) {
+    // Not an operation of the spec: an unknown route (404) or a known path
+    // with an unsupported method (405, which must say what is allowed).
+    if (status === 405 && !observed.headers.allow) throw new Error(`contract: ${where} lacks an Allow header`);
+    if (status !== 404 && status !== 405) throw new Error(`contract: ${where} is not an operation of the spec`);
+    return checkProblem(observed, where);
+  }
+  const responses = (operation.responses as Json) ?? {};
+  if (!(String(status) in responses)) throw new Error(`contract: ${where} is not a declared response`);
+  const { pointer, node: response } = deref(`${operationPointer}/responses/${status}`);
+
+  for (const header of Object.keys((response.headers as Json) ?? {})) {
+    if (observed.headers[header.toLowerCase()] === undefined) throw new Error(`contract: ${where} lacks header ${header}`);
+  }
+  const content = response.content as Json | undefined;
+  if (!content) {
+    if (observed.body !== '') throw new Error(`contract: ${where} must have no body`);
+    return;
+  }
+  const type = mediaType(observed.headers);
+  if (!(type in content)) throw new Error(`contract: ${where} has media type "${type}", not one of ${Object.keys(content)}`);
+  const schemaPointer = `${pointer}/content/${escape(type)}/schema`;
+  const value = type.endsWith('json') ? JSON.parse(observed.body) : observed.body;
+  validateSchema(schemaPointer, value, where);
+  if (type === 'application/problem+json') checkProblem(observed, where);
+}
