@@ -10,6 +10,7 @@ import { loadSpec } from './contract/spec.js';
 import type { DatabaseHandle } from './db/client.js';
 import { registerMethodNotAllowed } from './http/method-not-allowed.js';
 import { createErrorHandler, notFoundHandler } from './http/problem.js';
+import { InvalidInputError } from './domain/errors.js';
 import { createHandlers } from './handlers.js';
 import { createRequestValidation } from './http/validation.js';
 
@@ -37,6 +38,13 @@ export async function buildApp({ database, http = {}, logger = false, docsPath }
   app.setNotFoundHandler(notFoundHandler);
   // Only JSON bodies: without this, text/plain would be parsed as a string.
   app.removeContentTypeParser('text/plain');
+  // Fastify skips body validation when there is no body at all; the spec
+  // makes every request body required.
+  app.addHook('preValidation', async (request) => {
+    if (request.body === undefined && request.routeOptions.schema?.body) {
+      throw new InvalidInputError([{ in: 'body', pointer: '#', detail: 'is required; send a JSON document' }]);
+    }
+  });
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });

@@ -35,8 +35,12 @@ export function createServiceRepository(db: Database) {
         const deleted = await db.delete(services).where(eq(services.id, id)).returning({ id: services.id });
         return deleted.length > 0;
       } catch (error) {
-        // order_services.service_id is ON DELETE RESTRICT.
-        if (sqlState(error) === SQLSTATE.restrictViolation) throw new ServiceInUseError(id.toString());
+        // order_services.service_id is ON DELETE RESTRICT: PostgreSQL 15
+        // reports 23503, PostgreSQL 18 (inside PGlite) 23001.
+        const state = sqlState(error);
+        if (state === SQLSTATE.foreignKeyViolation || state === SQLSTATE.restrictViolation) {
+          throw new ServiceInUseError(id.toString());
+        }
         throw error;
       }
     },

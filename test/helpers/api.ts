@@ -6,6 +6,8 @@ import type { DatabaseHandle } from '../../src/db/client.js';
 import { assertMatchesContract } from './contract.js';
 import { freshDatabase } from './database.js';
 
+const JSON_HEADERS = { 'content-type': 'application/json' };
+
 export interface ApiResponse {
   status: number;
   headers: Record<string, string | string[] | number | undefined>;
@@ -19,7 +21,9 @@ export interface Api {
   database: DatabaseHandle;
   request(options: InjectOptions): Promise<ApiResponse>;
   get(url: string): Promise<ApiResponse>;
+  /** Sends `body` as JSON. */
   post(url: string, body: unknown): Promise<ApiResponse>;
+  /** Sends `body` as JSON. */
   put(url: string, body: unknown): Promise<ApiResponse>;
   delete(url: string): Promise<ApiResponse>;
 }
@@ -43,8 +47,8 @@ export async function apiFor(app: FastifyInstance, database: DatabaseHandle): Pr
     database,
     request,
     get: (url) => request({ method: 'GET', url }),
-    post: (url, payload) => request({ method: 'POST', url, payload: payload as InjectOptions['payload'] }),
-    put: (url, payload) => request({ method: 'PUT', url, payload: payload as InjectOptions['payload'] }),
+    post: (url, body) => request({ method: 'POST', url, headers: JSON_HEADERS, payload: JSON.stringify(body) }),
+    put: (url, body) => request({ method: 'PUT', url, headers: JSON_HEADERS, payload: JSON.stringify(body) }),
     delete: (url) => request({ method: 'DELETE', url }),
   };
 }

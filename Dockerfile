@@ -1,0 +1,25 @@
+# Multi-stage build: the first stage installs everything and renders the
+# docs page; the runtime stage carries production dependencies only.
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY . .
+RUN npm run -s docs && npm run -s typecheck
+
+FROM node:20-bookworm-slim AS runtime
+ENV NODE_ENV=production HOST=0.0.0.0 PORT=3000
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+COPY tsconfig.json ./
+COPY openapi ./openapi
+COPY drizzle ./drizzle
+COPY src ./src
+COPY --from=build /app/build ./build
+USER node
+EXPOSE 3000
+HEALTHCHECK --interval=10s --timeout=3s --retries=3 \
+  CMD node -e "fetch('http://127.0.0.1:'+process.env.PORT+'/readyz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
+# node directly (not npm start), so SIGTERM reaches the service and it shuts down gracefully.
+CMD ["node", "--import", "tsx", "src/server.ts"]

@@ -1,0 +1,43 @@
+// Configuration comes from the environment, with defaults a newcomer can
+// run with, and a bad value stops the service with a message naming it.
+import t from 'tap';
+import { loadConfig } from '../src/config.js';
+
+t.test('defaults: port 3000 on 127.0.0.1, embedded PGlite under ./data/pglite', async (t) => {
+  const config = loadConfig({});
+  t.equal(config.port, 3000);
+  t.equal(config.host, '127.0.0.1');
+  t.same(config.database, { kind: 'pglite', dataDir: './data/pglite' });
+  t.ok(Object.isFrozen(config));
+});
+
+t.test('DATABASE_URL switches to PostgreSQL, with pool and timeouts', async (t) => {
+  const config = loadConfig({ DATABASE_URL: 'postgres://u@db:5432/orders', DB_POOL_MAX: '20', PORT: '8080', HOST: '0.0.0.0' });
+  t.same(config.database, {
+    kind: 'postgres',
+    url: 'postgres://u@db:5432/orders',
+    poolMax: 20,
+    connectTimeoutSeconds: 5,
+    statementTimeoutMs: 5000,
+  });
+  t.equal(config.port, 8080);
+  t.equal(config.host, '0.0.0.0');
+});
+
+t.test('PGLITE_DIR=memory:// keeps the embedded store in memory', async (t) => {
+  t.same(loadConfig({ PGLITE_DIR: 'memory://' }).database, { kind: 'pglite', dataDir: 'memory://' });
+});
+
+for (const [name, value, message] of [
+  ['PORT', 'http', /PORT must be an integer from 0 to 65535, got "http"/],
+  ['PORT', '70000', /PORT must be an integer/],
+  ['DB_POOL_MAX', '0', /DB_POOL_MAX must be an integer from 1/],
+  ['REQUEST_TIMEOUT_MS', '1.5', /REQUEST_TIMEOUT_MS must be an integer/],
+  ['DATABASE_URL', 'mysql://db/orders', /DATABASE_URL must start with postgres:\/\//],
+] as const) {
+  t.test(`${name}=${value} is refused`, async (t) => {
+    const env: Record<string, string> = { [name]: value };
+    if (name === 'DB_POOL_MAX') env.DATABASE_URL = 'postgres://db/orders';
+    t.throws(() => loadConfig(env), message);
+  });
+}
