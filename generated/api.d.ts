@@ -627,8 +627,8 @@ export interface operations {
                      *               "name": "Inspection"
                      *             }
                      *           ],
-                     *           "createdAt": "2022-10-01T09:00:00.000Z",
-                     *           "updatedAt": "2022-10-01T09:00:00.000Z"
+                     *           "createdAt": "2022-11-01T00:00:00.000Z",
+                     *           "updatedAt": "2022-11-01T00:00:00.000Z"
                      *         }
                      *       ],
                      *       "nextCursor": "MTY2NzMwMTA3MTExMToyMjM"
@@ -721,8 +721,8 @@ export interface operations {
                      *           "name": "Inspection"
                      *         }
                      *       ],
-                     *       "createdAt": "2022-10-01T09:00:00.000Z",
-                     *       "updatedAt": "2022-10-01T09:00:00.000Z"
+                     *       "createdAt": "2022-11-01T00:00:00.000Z",
+                     *       "updatedAt": "2022-11-01T00:00:00.000Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Order"];
@@ -766,7 +766,7 @@ export interface operations {
                      *           "name": "Testing"
                      *         }
                      *       ],
-                     *       "createdAt": "2022-10-01T09:00:00.000Z",
+                     *       "createdAt": "2022-11-01T00:00:00.000Z",
                      *       "updatedAt": "2024-04-20T08:15:30.120Z"
                      *     }
                      */
