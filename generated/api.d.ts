@@ -46,7 +46,8 @@ export interface paths {
         };
         /**
          * Get an order
-         * @description Returns one order.
+         * @description Returns one order and its `ETag`. With `If-None-Match` naming the
+         *     current `ETag`, the answer is `304` without a body.
          */
         get: operations["getOrder"];
         /**
@@ -54,18 +55,31 @@ export interface paths {
          * @description Replaces every field of an existing order with the request body
          *     (there is no upsert: an unknown id is `404`). The new datetime must
          *     be at least 3 hours away from every other order; keeping the same
-         *     datetime always passes the rule.
+         *     datetime always passes the rule. With `If-Match`, the order is
+         *     replaced only if its `ETag` still matches (`412` otherwise).
          */
         put: operations["replaceOrder"];
         post?: never;
         /**
          * Delete an order
          * @description Deletes the order for good; its time slot is free again at once.
+         *     With `If-Match`, only if its `ETag` still matches (`412` otherwise).
          */
         delete: operations["deleteOrder"];
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Update part of an order
+         * @description Changes only the fields the body names, as a JSON Merge Patch
+         *     (RFC 7396, `Content-Type: application/merge-patch+json`; any other
+         *     type is `415`). A field present replaces the stored one (`services`
+         *     replaces the whole list); a field absent stays as it is. No field may
+         *     be `null`: every field of an order is required. The merged order must
+         *     pass the same rules as a replace: the 3-hour rule (`409`), known
+         *     services (`422`). With `If-Match`, only if the `ETag` still matches
+         *     (`412`).
+         */
+        patch: operations["updateOrder"];
         trace?: never;
     };
     "/services": {
@@ -83,7 +97,8 @@ export interface paths {
         put?: never;
         /**
          * Create a service
-         * @description Adds a service to the catalogue. Names need not be unique.
+         * @description Adds a service to the catalogue. Names need not be unique. Send an
+         *     `Idempotency-Key` to make retries safe.
          */
         post: operations["createService"];
         delete?: never;
@@ -239,21 +254,34 @@ export interface components {
         Id: string;
         /** @description The body of a create or replace; an order without its server-assigned fields. */
         OrderInput: {
-            /**
-             * Format: date-time
-             * @description When the order takes place: an RFC 3339 date-time with an offset
-             *     (`Z` or `±hh:mm`). Truncated to milliseconds.
-             * @example 2024-05-01T09:00:00Z
-             */
-            datetime: string;
-            /**
-             * @description The total fee, at most two decimal places; a JSON number, not a string.
-             * @example 250.5
-             */
-            totalfee: number;
-            /** @description The services the order books, each id at most once. */
-            services: components["schemas"]["ServiceRef"][];
+            datetime: components["schemas"]["DateTimeInput"];
+            totalfee: components["schemas"]["TotalFeeInput"];
+            services: components["schemas"]["ServiceRefs"];
         };
+        /**
+         * @description A JSON Merge Patch of an order: the fields to change, each with the
+         *     same rules as in a replace. Absent fields stay as they are; `null`
+         *     is not allowed (every field of an order is required).
+         */
+        OrderPatch: {
+            datetime?: components["schemas"]["DateTimeInput"];
+            totalfee?: components["schemas"]["TotalFeeInput"];
+            services?: components["schemas"]["ServiceRefs"];
+        };
+        /**
+         * Format: date-time
+         * @description When the order takes place: an RFC 3339 date-time with an offset
+         *     (`Z` or `±hh:mm`). Truncated to milliseconds.
+         * @example 2024-05-01T09:00:00Z
+         */
+        DateTimeInput: string;
+        /**
+         * @description The total fee, at most two decimal places; a JSON number, not a string.
+         * @example 250.5
+         */
+        TotalFeeInput: number;
+        /** @description The services the order books, each id at most once. */
+        ServiceRefs: components["schemas"]["ServiceRef"][];
         /** @description A reference to a service in the catalogue. */
         ServiceRef: {
             id: components["schemas"]["Id"];
@@ -348,14 +376,143 @@ export interface components {
         };
         /** @description A problem naming the orders that are less than 3 hours away. */
         OrderConflictProblem: components["schemas"]["Problem"] & {
+            /** @enum {string} */
+            type?: "/problems/order-conflict";
             conflictingOrderIds: components["schemas"]["Id"][];
         };
         /** @description A problem naming the service ids that are not in the catalogue. */
         UnknownServicesProblem: components["schemas"]["Problem"] & {
+            /** @enum {string} */
+            type?: "/problems/unknown-services";
             unknownServiceIds: components["schemas"]["Id"][];
+        };
+        /** @description A problem with the `Idempotency-Key` of a create. */
+        IdempotencyKeyProblem: components["schemas"]["Problem"] & {
+            /** @enum {string} */
+            type?: "/problems/idempotency-key-in-use" | "/problems/idempotency-key-reused";
         };
     };
     responses: {
+        /** @description The order still has the `ETag` named in `If-None-Match`; no body. */
+        NotModified: {
+            headers: {
+                ETag: components["headers"]["ETag"];
+                [name: string]: unknown;
+            };
+            content?: never;
+        };
+        /** @description No API key, or an unknown one. */
+        Unauthorized: {
+            headers: {
+                "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "/problems/unauthorized",
+                 *       "title": "Unauthorized",
+                 *       "status": 401,
+                 *       "detail": "Send an API key as \"Authorization: Bearer <token>\"."
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The API key may only read. */
+        Forbidden: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "/problems/forbidden",
+                 *       "title": "Forbidden",
+                 *       "status": 403,
+                 *       "detail": "This API key has the read scope; POST needs write."
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The order's `ETag` no longer matches `If-Match`; nothing was changed. */
+        PreconditionFailed: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "/problems/precondition-failed",
+                 *       "title": "Precondition failed",
+                 *       "status": 412,
+                 *       "detail": "Order 223 has changed since the ETag in If-Match; fetch it again and retry."
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description A request with this `Idempotency-Key` is still being processed; retry later. */
+        IdempotencyKeyInUse: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "/problems/idempotency-key-in-use",
+                 *       "title": "Idempotency key in use",
+                 *       "status": 409,
+                 *       "detail": "A request with this Idempotency-Key is still being processed; retry shortly."
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["IdempotencyKeyProblem"];
+            };
+        };
+        /** @description This `Idempotency-Key` was used with a different request body. */
+        IdempotencyKeyReused: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "/problems/idempotency-key-reused",
+                 *       "title": "Idempotency key reused",
+                 *       "status": 422,
+                 *       "detail": "This Idempotency-Key was used with a different request; use a new key for a new request."
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["IdempotencyKeyProblem"];
+            };
+        };
+        /**
+         * @description The order would be less than 3 hours from the orders in
+         *     `conflictingOrderIds` (`order-conflict`), or a request with this
+         *     `Idempotency-Key` is still being processed (`idempotency-key-in-use`).
+         */
+        OrderConflictOrKeyInUse: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["OrderConflictProblem"] | components["schemas"]["IdempotencyKeyProblem"];
+            };
+        };
+        /**
+         * @description Some service ids are not in the catalogue (`unknown-services`, listed
+         *     in `unknownServiceIds`), or this `Idempotency-Key` was used with a
+         *     different body (`idempotency-key-reused`).
+         */
+        UnknownServicesOrKeyReused: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["UnknownServicesProblem"] | components["schemas"]["IdempotencyKeyProblem"];
+            };
+        };
         /** @description The request is malformed or fails validation; `errors` lists every failing input. */
         BadRequest: {
             headers: {
@@ -500,7 +657,7 @@ export interface components {
                  * @description Seconds to wait before retrying.
                  * @example 5
                  */
-                "Retry-After"?: number;
+                "Retry-After": number;
                 [name: string]: unknown;
             };
             content: {
@@ -541,6 +698,24 @@ export interface components {
          * @example 2022-11-02T00:00:00Z
          */
         To: string;
+        /**
+         * @description Makes the create safe to retry: the same key with the same body
+         *     within 24 hours replays the first answer instead of creating again.
+         *     1–255 printable ASCII characters; a UUID is a good choice.
+         * @example 5f1c7d0e-8a0b-4a43-9d5e-0c6b3e2f9a11
+         */
+        IdempotencyKey: string;
+        /**
+         * @description Change the order only if its current `ETag` is one of these (or the
+         *     order exists, for `*`); `412` otherwise.
+         * @example "3q2-7w5Ab_cD1eF2gH3iJ4kL5mN6oP7qR8sT9uV0wX"
+         */
+        IfMatch: string;
+        /**
+         * @description Answer `304` without a body if the order's current `ETag` is one of these (or for `*`).
+         * @example "3q2-7w5Ab_cD1eF2gH3iJ4kL5mN6oP7qR8sT9uV0wX"
+         */
+        IfNoneMatch: string;
     };
     requestBodies: {
         OrderInput: {
@@ -579,6 +754,18 @@ export interface components {
          * @example /orders/1000
          */
         Location: string;
+        /**
+         * @description A strong validator of this order's current state, for `If-Match` and `If-None-Match`.
+         * @example "3q2-7w5Ab_cD1eF2gH3iJ4kL5mN6oP7qR8sT9uV0wX"
+         */
+        ETag: string;
+        /** @description Present (`true`) when this is the stored answer to an earlier request with the same `Idempotency-Key`. */
+        IdempotentReplayed: "true";
+        /**
+         * @description The scheme to authenticate with.
+         * @example Bearer realm="order-service"
+         */
+        WWWAuthenticate: string;
     };
     pathItems: never;
 }
@@ -638,6 +825,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
         };
@@ -645,16 +833,26 @@ export interface operations {
     createOrder: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Makes the create safe to retry: the same key with the same body
+                 *     within 24 hours replays the first answer instead of creating again.
+                 *     1–255 printable ASCII characters; a UUID is a good choice.
+                 * @example 5f1c7d0e-8a0b-4a43-9d5e-0c6b3e2f9a11
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
         requestBody: components["requestBodies"]["OrderInput"];
         responses: {
-            /** @description The order was created. */
+            /** @description The order was created (or, with `Idempotent-Replayed`, had been created by an earlier request with the same `Idempotency-Key`). */
             201: {
                 headers: {
                     Location: components["headers"]["Location"];
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -681,10 +879,12 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
-            409: components["responses"]["OrderConflict"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["OrderConflictOrKeyInUse"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            422: components["responses"]["UnknownServices"];
+            422: components["responses"]["UnknownServicesOrKeyReused"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
         };
@@ -692,7 +892,13 @@ export interface operations {
     getOrder: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Answer `304` without a body if the order's current `ETag` is one of these (or for `*`).
+                 * @example "3q2-7w5Ab_cD1eF2gH3iJ4kL5mN6oP7qR8sT9uV0wX"
+                 */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path: {
                 /**
                  * @description The order's id.
@@ -707,6 +913,7 @@ export interface operations {
             /** @description The order. */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -728,7 +935,9 @@ export interface operations {
                     "application/json": components["schemas"]["Order"];
                 };
             };
+            304: components["responses"]["NotModified"];
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
@@ -737,7 +946,14 @@ export interface operations {
     replaceOrder: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Change the order only if its current `ETag` is one of these (or the
+                 *     order exists, for `*`); `412` otherwise.
+                 * @example "3q2-7w5Ab_cD1eF2gH3iJ4kL5mN6oP7qR8sT9uV0wX"
+                 */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
             path: {
                 /**
                  * @description The order's id.
@@ -752,6 +968,7 @@ export interface operations {
             /** @description The order as replaced. */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -774,8 +991,11 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["OrderConflict"];
+            412: components["responses"]["PreconditionFailed"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["UnknownServices"];
@@ -786,7 +1006,14 @@ export interface operations {
     deleteOrder: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Change the order only if its current `ETag` is one of these (or the
+                 *     order exists, for `*`); `412` otherwise.
+                 * @example "3q2-7w5Ab_cD1eF2gH3iJ4kL5mN6oP7qR8sT9uV0wX"
+                 */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
             path: {
                 /**
                  * @description The order's id.
@@ -806,7 +1033,79 @@ export interface operations {
                 content?: never;
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            412: components["responses"]["PreconditionFailed"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    updateOrder: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Change the order only if its current `ETag` is one of these (or the
+                 *     order exists, for `*`); `412` otherwise.
+                 * @example "3q2-7w5Ab_cD1eF2gH3iJ4kL5mN6oP7qR8sT9uV0wX"
+                 */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
+            path: {
+                /**
+                 * @description The order's id.
+                 * @example 223
+                 */
+                orderId: components["parameters"]["OrderId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "totalfee": 120
+                 *     }
+                 */
+                "application/merge-patch+json": components["schemas"]["OrderPatch"];
+            };
+        };
+        responses: {
+            /** @description The order as updated. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "223",
+                     *       "datetime": "2022-11-01T11:11:11.111Z",
+                     *       "totalfee": 120,
+                     *       "services": [
+                     *         {
+                     *           "id": "123",
+                     *           "name": "Inspection"
+                     *         }
+                     *       ],
+                     *       "createdAt": "2022-11-01T00:00:00.000Z",
+                     *       "updatedAt": "2024-04-20T08:15:30.120Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Order"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["OrderConflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnknownServices"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
         };
@@ -847,6 +1146,7 @@ export interface operations {
                     "application/json": components["schemas"]["ServiceList"];
                 };
             };
+            401: components["responses"]["Unauthorized"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
         };
@@ -854,16 +1154,25 @@ export interface operations {
     createService: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Makes the create safe to retry: the same key with the same body
+                 *     within 24 hours replays the first answer instead of creating again.
+                 *     1–255 printable ASCII characters; a UUID is a good choice.
+                 * @example 5f1c7d0e-8a0b-4a43-9d5e-0c6b3e2f9a11
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
         requestBody: components["requestBodies"]["ServiceInput"];
         responses: {
-            /** @description The service was created. */
+            /** @description The service was created (or, with `Idempotent-Replayed`, had been by an earlier request with the same `Idempotency-Key`). */
             201: {
                 headers: {
                     Location: components["headers"]["Location"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -877,8 +1186,12 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["IdempotencyKeyInUse"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["IdempotencyKeyReused"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
         };
@@ -914,6 +1227,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
@@ -950,6 +1264,8 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
@@ -980,6 +1296,8 @@ export interface operations {
                 content?: never;
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             /** @description Orders still book this service. */
             409: {

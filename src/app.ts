@@ -5,25 +5,33 @@ import { randomUUID } from 'node:crypto';
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import openapiGlue from 'fastify-openapi-glue';
-import { BODY_LIMIT_BYTES, type Config } from './config.js';
+import { createBearerAuth } from './auth/api-keys.js';
+import { BODY_LIMIT_BYTES, type ApiKey, type Config } from './config.js';
 import { loadSpec } from './contract/spec.js';
 import type { DatabaseHandle } from './db/client.js';
 import { registerMethodNotAllowed } from './http/method-not-allowed.js';
 import { createErrorHandler, notFoundHandler } from './http/problem.js';
-import { InvalidInputError } from './domain/errors.js';
 import { createHandlers } from './handlers.js';
+import { authenticateBeforeBody, requireDeclaredBody } from './http/request-guards.js';
 import { createRequestValidation } from './http/validation.js';
+import { createIdempotencyStore } from './idempotency/store.js';
 
 export interface AppOptions {
   database: DatabaseHandle;
+  /** None: authentication is off. */
+  apiKeys?: ApiKey[];
   http?: Partial<Config['http']>;
   logger?: FastifyServerOptions['logger'];
   docsPath?: string;
 }
 
-export async function buildApp({ database, http = {}, logger = false, docsPath }: AppOptions): Promise<FastifyInstance> {
+// Expired idempotency keys are deleted this often (and once at start).
+const PURGE_INTERVAL_MS = 15 * 60_000;
+
+export async function buildApp({ database, apiKeys = [], http = {}, logger = false, docsPath }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    logger,
+    // Tokens never reach the logs, whatever serializer a log line uses.
+    logger: logger && typeof logger === 'object' ? { ...logger, redact: ['req.headers.authorization'] } : logger,
     bodyLimit: BODY_LIMIT_BYTES,
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
@@ -32,19 +40,20 @@ export async function buildApp({ database, http = {}, logger = false, docsPath }
     return503OnClosing: true,
   });
 
+  if (apiKeys.length === 0) {
+    app.log.warn('API_KEYS is not set: authentication is off, every request is allowed');
+  }
+
   const validation = createRequestValidation();
   app.setValidatorCompiler(validation.compiler);
   app.setErrorHandler(createErrorHandler(validation));
   app.setNotFoundHandler(notFoundHandler);
   // Only JSON bodies: without this, text/plain would be parsed as a string.
   app.removeContentTypeParser('text/plain');
-  // Fastify skips body validation when there is no body at all; the spec
-  // makes every request body required.
-  app.addHook('preValidation', async (request) => {
-    if (request.body === undefined && request.routeOptions.schema?.body) {
-      throw new InvalidInputError([{ in: 'body', pointer: '#', detail: 'is required; send a JSON document' }]);
-    }
-  });
+  // PATCH takes JSON Merge Patch documents, parsed as strictly as JSON.
+  app.addContentTypeParser('application/merge-patch+json', { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
+  app.addHook('preValidation', requireDeclaredBody);
+  app.addHook('onRoute', authenticateBeforeBody);
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
@@ -52,12 +61,24 @@ export async function buildApp({ database, http = {}, logger = false, docsPath }
   const spec = loadSpec();
   await app.register(swagger, { mode: 'static', specification: { document: spec as never } });
 
+  const idempotency = createIdempotencyStore(database.db);
+  const purge = () =>
+    idempotency.purgeExpired().catch((error: unknown) => app.log.warn({ err: error }, 'purging idempotency keys failed'));
+  const purgeTimer = setInterval(purge, PURGE_INTERVAL_MS).unref();
+  app.addHook('onReady', async () => void purge());
+  app.addHook('onClose', async () => clearInterval(purgeTimer));
+
   const handlers = createHandlers(
     database,
+    idempotency,
     { json: () => app.swagger() as unknown as Record<string, unknown>, yaml: () => app.swagger({ yaml: true }) },
     docsPath,
   );
-  await app.register(openapiGlue, { specification: spec, serviceHandlers: handlers });
+  await app.register(openapiGlue, {
+    specification: spec,
+    serviceHandlers: handlers,
+    securityHandlers: apiKeys.length > 0 ? { bearerAuth: createBearerAuth(apiKeys) } : undefined,
+  });
   registerMethodNotAllowed(app, spec);
   return app;
 }

@@ -11,11 +11,20 @@ export type DatabaseConfig =
       statementTimeoutMs: number;
     };
 
+export type Scope = 'read' | 'write';
+
+export interface ApiKey {
+  token: string;
+  scope: Scope;
+}
+
 export interface Config {
   port: number;
   host: string;
   logLevel: string;
   database: DatabaseConfig;
+  /** Empty: authentication is off (refused when NODE_ENV=production). */
+  apiKeys: ApiKey[];
   http: {
     /** Whole-request deadline (headers and body), against slow clients. */
     requestTimeoutMs: number;
@@ -56,12 +65,34 @@ function databaseConfig(env: Env): DatabaseConfig {
   return { kind: 'pglite', dataDir: env.PGLITE_DIR || './data/pglite' };
 }
 
+// API_KEYS="token1:write,token2:read". Tokens are opaque; at least 16
+// characters so that a typo'd placeholder cannot become a working key.
+function apiKeys(env: Env): ApiKey[] {
+  const raw = env.API_KEYS?.trim();
+  if (!raw) {
+    if (env.NODE_ENV === 'production') {
+      throw new Error('API_KEYS must be set when NODE_ENV=production (comma-separated token:scope entries)');
+    }
+    return [];
+  }
+  return raw.split(',').map((entry, i) => {
+    const match = /^([\x21-\x7E]{16,}):(read|write)$/.exec(entry.trim());
+    if (!match || match[1]!.includes(':')) {
+      throw new Error(
+        `API_KEYS entry ${i + 1} must be token:scope with a token of 16+ printable characters (no ":" or ",") and scope read or write`,
+      );
+    }
+    return { token: match[1]!, scope: match[2] as Scope };
+  });
+}
+
 export function loadConfig(env: Env = process.env): Readonly<Config> {
   return Object.freeze({
     port: integer(env, 'PORT', 3000, 0, 65535),
     host: env.HOST || '127.0.0.1',
     logLevel: env.LOG_LEVEL || 'info',
     database: databaseConfig(env),
+    apiKeys: apiKeys(env),
     http: {
       requestTimeoutMs: integer(env, 'REQUEST_TIMEOUT_MS', 10_000, 100, 600_000),
       keepAliveTimeoutMs: integer(env, 'KEEP_ALIVE_TIMEOUT_MS', 72_000, 1000, 600_000),

@@ -3,16 +3,22 @@
 import { createContractHandlers, type ServedSpec } from './contract/handlers.js';
 import type { DatabaseHandle } from './db/client.js';
 import type { Handlers } from './http/types.js';
+import type { IdempotencyStore } from './idempotency/store.js';
 import { createProbeHandlers } from './operations/handlers.js';
 import { createOrderHandlers } from './orders/handlers.js';
 import { createOrderRepository } from './orders/repository.js';
 import { createServiceHandlers } from './services/handlers.js';
 import { createServiceRepository } from './services/repository.js';
 
-export function createHandlers(database: DatabaseHandle, spec: ServedSpec, docsPath?: string): Handlers {
+export function createHandlers(
+  database: DatabaseHandle,
+  idempotency: IdempotencyStore,
+  spec: ServedSpec,
+  docsPath?: string,
+): Handlers {
   return {
-    ...createOrderHandlers(createOrderRepository(database.db)),
-    ...createServiceHandlers(createServiceRepository(database.db)),
+    ...createOrderHandlers(createOrderRepository(database.db), idempotency),
+    ...createServiceHandlers(createServiceRepository(database.db), idempotency),
     ...createProbeHandlers(database.ping),
     ...createContractHandlers(spec, docsPath),
   };

@@ -7,7 +7,7 @@ import { openDatabase } from './db/client.js';
 
 const config = loadConfig();
 const database = await openDatabase(config.database);
-const app = await buildApp({ database, http: config.http, logger: { level: config.logLevel } });
+const app = await buildApp({ database, apiKeys: config.apiKeys, http: config.http, logger: { level: config.logLevel } });
 
 let stopping = false;
 async function stop(signal: string): Promise<void> {

@@ -202,8 +202,8 @@ t.test('PUT with unknown service ids is 422 and leaves the order as it was', asy
 });
 
 for (const [method, url, allow] of [
-  ['POST', '/orders/1', 'GET, HEAD, PUT, DELETE'],
-  ['PATCH', '/orders/1', 'GET, HEAD, PUT, DELETE'],
+  ['POST', '/orders/1', 'GET, HEAD, PUT, PATCH, DELETE'],
+  ['PATCH', '/orders', 'GET, HEAD, POST'],
   ['DELETE', '/orders', 'GET, HEAD, POST'],
   ['PUT', '/orders', 'GET, HEAD, POST'],
   ['DELETE', '/services', 'GET, HEAD, POST'],

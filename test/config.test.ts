@@ -24,6 +24,19 @@ t.test('DATABASE_URL switches to PostgreSQL, with pool and timeouts', async (t) 
   t.equal(config.host, '0.0.0.0');
 });
 
+t.test('API_KEYS holds token:scope entries; without it authentication is off', async (t) => {
+  t.same(loadConfig({}).apiKeys, []);
+  t.same(loadConfig({ API_KEYS: 'aaaaaaaaaaaaaaaa:write, bbbbbbbbbbbbbbbb:read' }).apiKeys, [
+    { token: 'aaaaaaaaaaaaaaaa', scope: 'write' },
+    { token: 'bbbbbbbbbbbbbbbb', scope: 'read' },
+  ]);
+});
+
+t.test('NODE_ENV=production refuses to start without API_KEYS', async (t) => {
+  t.throws(() => loadConfig({ NODE_ENV: 'production' }), /API_KEYS must be set when NODE_ENV=production/);
+  t.equal(loadConfig({ NODE_ENV: 'production', API_KEYS: 'cccccccccccccccc:write' }).apiKeys.length, 1);
+});
+
 t.test('PGLITE_DIR=memory:// keeps the embedded store in memory', async (t) => {
   t.same(loadConfig({ PGLITE_DIR: 'memory://' }).database, { kind: 'pglite', dataDir: 'memory://' });
 });
@@ -34,6 +47,9 @@ for (const [name, value, message] of [
   ['DB_POOL_MAX', '0', /DB_POOL_MAX must be an integer from 1/],
   ['REQUEST_TIMEOUT_MS', '1.5', /REQUEST_TIMEOUT_MS must be an integer/],
   ['DATABASE_URL', 'mysql://db/orders', /DATABASE_URL must start with postgres:\/\//],
+  ['API_KEYS', 'short:write', /API_KEYS entry 1 must be token:scope/],
+  ['API_KEYS', 'aaaaaaaaaaaaaaaa:admin', /API_KEYS entry 1/],
+  ['API_KEYS', 'aaaaaaaaaaaaaaaa:write,bbbb:bbbbbbbbbbbbbbbb:read', /API_KEYS entry 2/],
 ] as const) {
   t.test(`${name}=${value} is refused`, async (t) => {
     const env: Record<string, string> = { [name]: value };

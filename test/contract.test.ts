@@ -3,6 +3,7 @@
 import t from 'tap';
 import { parse } from 'yaml';
 import { createHandlers } from '../src/handlers.js';
+import { createIdempotencyStore } from '../src/idempotency/store.js';
 import { buildTestApi } from './helpers/api.js';
 import { spec } from './helpers/contract.js';
 
@@ -13,7 +14,7 @@ const operationIds = Object.values(spec.paths).flatMap((item) =>
 );
 
 t.test('every operationId in the spec has a handler, and every handler an operation', async (t) => {
-  const handlers = createHandlers(api.database, { json: () => ({}), yaml: () => '' });
+  const handlers = createHandlers(api.database, createIdempotencyStore(api.database.db), { json: () => ({}), yaml: () => '' });
   t.same(Object.keys(handlers).sort(), [...operationIds].sort());
   for (const id of operationIds) t.type(handlers[id as keyof typeof handlers], 'function', id);
 });

@@ -44,6 +44,20 @@ t.test('race windows on PostgreSQL', { skip }, async (t) => {
     t.same(res.body.conflictingOrderIds, [intruderId]);
   });
 
+  t.test('an Idempotency-Key held by a request still in progress is 409; once it ends, the key works', async (t) => {
+    const key = `in-progress-${process.pid}`;
+    // Stand in for a first request that holds the key in its transaction.
+    const held = await intruder.reserve();
+    await held`select pg_advisory_lock(3110002, hashtext(${'anonymous'} || ' ' || ${key}))`;
+    const body = anOrder();
+    const busy = await api.post('/orders', body, { 'idempotency-key': key });
+    t.equal(busy.status, 409);
+    t.equal(busy.body.type, '/problems/idempotency-key-in-use');
+    await held`select pg_advisory_unlock(3110002, hashtext(${'anonymous'} || ' ' || ${key}))`;
+    held.release();
+    t.equal((await api.post('/orders', body, { 'idempotency-key': key })).status, 201);
+  });
+
   t.test('a service deleted while an order that books it is written: 422, nothing stored', async (t) => {
     const service = (await api.post('/services', { name: 'Vanishing' })).body;
     const body = anOrder({ services: [{ id: service.id }] });

@@ -18,6 +18,27 @@ type PostgresConfig = Extract<DatabaseConfig, { kind: 'postgres' }>;
 
 export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
 
+export type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
+
+/**
+ * Work that a caller adds to a repository's write transaction: `before`
+ * runs first and may abort it by throwing; `after` runs once the row is
+ * written, and commits or rolls back with it.
+ */
+export interface TransactionHooks<Row> {
+  before?(tx: Transaction): Promise<void>;
+  after?(tx: Transaction, row: Row): Promise<void>;
+}
+
+/**
+ * The rows of a raw `execute`, whichever driver ran it: postgres.js returns
+ * an array of rows, PGlite an object holding them.
+ */
+export async function rowsOf<Row>(result: Promise<unknown>): Promise<Row[]> {
+  const value = (await result) as Row[] | { rows: Row[] };
+  return Array.isArray(value) ? value : value.rows;
+}
+
 export interface DatabaseHandle {
   db: Database;
   kind: DatabaseConfig['kind'];

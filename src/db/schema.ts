@@ -3,6 +3,7 @@ import {
   bigint,
   check,
   index,
+  jsonb,
   numeric,
   pgTable,
   primaryKey,
@@ -66,4 +67,23 @@ export const orderServices = pgTable(
     unique('order_services_order_service_key').on(t.orderId, t.serviceId),
     index('order_services_service_id_idx').on(t.serviceId),
   ],
+);
+
+// What a create with an Idempotency-Key answered, so that a retry with the
+// same key gets the same answer instead of a second order. Written in the
+// same transaction as the order or service it created; expires after 24 h.
+export const idempotencyKeys = pgTable(
+  'idempotency_keys',
+  {
+    caller: text('caller').notNull(),
+    key: text('key').notNull(),
+    /** sha256 of the method, route and canonical JSON body. */
+    fingerprint: text('fingerprint').notNull(),
+    status: smallint('status').notNull(),
+    location: text('location').notNull(),
+    etag: text('etag'),
+    body: jsonb('body').notNull(),
+    createdAt: instant('created_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.caller, t.key] }), index('idempotency_keys_created_at_idx').on(t.createdAt)],
 );

@@ -49,3 +49,22 @@ export class InvalidInputError extends Error {
     super(errors.map((e) => e.detail).join('; '));
   }
 }
+
+/** The order changed since the ETag the client sent in If-Match. */
+export class PreconditionFailedError extends Error {
+  constructor(readonly id: string) {
+    super(`Order ${id} has changed since the ETag in If-Match; fetch it again and retry.`);
+  }
+}
+
+export class IdempotencyKeyInUseError extends Error {
+  constructor() {
+    super('A request with this Idempotency-Key is still being processed; retry shortly.');
+  }
+}
+
+export class IdempotencyKeyReusedError extends Error {
+  constructor() {
+    super('This Idempotency-Key was used with a different request; use a new key for a new request.');
+  }
+}

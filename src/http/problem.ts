@@ -6,14 +6,19 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { components } from '../../generated/api.js';
 import { BODY_LIMIT_BYTES } from '../config.js';
 import { isDatabaseUnavailable } from '../db/errors.js';
+import { ForbiddenError, UnauthorizedError } from '../auth/api-keys.js';
 import {
+  IdempotencyKeyInUseError,
+  IdempotencyKeyReusedError,
   InvalidInputError,
   NotFoundError,
   OrderConflictError,
+  PreconditionFailedError,
   ServiceInUseError,
   UnknownServicesError,
   type InvalidInput,
 } from '../domain/errors.js';
+import { UnsupportedMediaTypeError } from './request-guards.js';
 import type { RequestValidation } from './validation.js';
 
 type Problem = components['schemas']['Problem'] &
@@ -38,9 +43,30 @@ function invalid(errors: InvalidInput[]): Problem {
 
 const invalidBody = (detail: string) => invalid([{ in: 'body', pointer: '#', detail }]);
 
+/** fastify-openapi-glue wraps what a security handler threw in a SecurityError's `errors`. */
+function unwrapSecurityError(error: unknown): unknown {
+  const inner = (error as { errors?: unknown[] }).errors;
+  return inner?.find((e) => e instanceof UnauthorizedError || e instanceof ForbiddenError) ?? error;
+}
+
 /** The problem that answers `error`, which may be anything a handler or Fastify threw. */
-export function problemFor(error: unknown, request: FastifyRequest, validation: RequestValidation): Problem {
+export function problemFor(thrown: unknown, request: FastifyRequest, validation: RequestValidation): Problem {
+  const error = unwrapSecurityError(thrown);
   if (error instanceof InvalidInputError) return invalid(error.errors);
+  if (error instanceof UnauthorizedError) return problem(401, 'unauthorized', 'Unauthorized', error.message);
+  if (error instanceof ForbiddenError) return problem(403, 'forbidden', 'Forbidden', error.message);
+  if (error instanceof PreconditionFailedError) {
+    return problem(412, 'precondition-failed', 'Precondition failed', error.message);
+  }
+  if (error instanceof IdempotencyKeyInUseError) {
+    return problem(409, 'idempotency-key-in-use', 'Idempotency key in use', error.message);
+  }
+  if (error instanceof IdempotencyKeyReusedError) {
+    return problem(422, 'idempotency-key-reused', 'Idempotency key reused', error.message);
+  }
+  if (error instanceof UnsupportedMediaTypeError) {
+    return problem(415, 'unsupported-media-type', 'Unsupported media type', error.message);
+  }
   if (error instanceof NotFoundError) return problem(404, 'not-found', 'Not found', error.message);
   if (error instanceof OrderConflictError) {
     return problem(409, 'order-conflict', 'Order conflict', error.message, {
@@ -86,6 +112,7 @@ export function problemFor(error: unknown, request: FastifyRequest, validation: 
 
 export function sendProblem(reply: FastifyReply, body: Problem): FastifyReply {
   if (body.status === 503) reply.header('retry-after', RETRY_AFTER_SECONDS);
+  if (body.status === 401) reply.header('www-authenticate', 'Bearer realm="order-service"');
   return reply.code(body.status).type(PROBLEM_CONTENT_TYPE).send({ ...body, instance: reply.request.url.split('?')[0] });
 }
 

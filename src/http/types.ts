@@ -8,19 +8,20 @@ export type Schemas = components['schemas'];
 export type OperationId = keyof operations;
 
 type Operation<O extends OperationId> = operations[O];
-type JsonOf<T> = T extends { content: { 'application/json': infer Body } } ? Body : never;
+type BodyOf<T> = T extends { content: infer C } ? C[keyof C] : never;
 type PartOf<O extends OperationId, K extends 'path' | 'query'> =
   Operation<O>['parameters'] extends { [P in K]?: infer V } ? NonNullable<V> : never;
 type Responses<O extends OperationId> = Operation<O>['responses'];
-type SuccessStatus<O extends OperationId> = Extract<keyof Responses<O>, 200 | 201 | 204>;
+type SuccessStatus<O extends OperationId> = Extract<keyof Responses<O>, 200 | 201 | 204 | 304>;
 
 export type RequestOf<O extends OperationId> = FastifyRequest<{
-  Body: JsonOf<NonNullable<Operation<O>['requestBody']>>;
+  Body: BodyOf<NonNullable<Operation<O>['requestBody']>>;
   Params: PartOf<O, 'path'>;
   Querystring: PartOf<O, 'query'>;
+  // Headers stay Node's lower-cased IncomingHttpHeaders; the spec names them in their canonical case.
 }>;
 
-/** The body of an operation's success response (undefined for 204). */
+/** The body of an operation's success response (undefined for 204 and 304). */
 export type SuccessBody<O extends OperationId> = {
   [S in SuccessStatus<O>]: Responses<O>[S] extends { content: infer C } ? C[keyof C] : undefined;
 }[SuccessStatus<O>];

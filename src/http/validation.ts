@@ -17,6 +17,22 @@ const PARTS = [
 
 type Location = (typeof PARTS)[number]['in'];
 
+interface HeaderSchema {
+  properties?: Record<string, unknown>;
+  required?: string[];
+}
+
+// Node lower-cases incoming header names; the spec names them canonically
+// (Idempotency-Key). Fastify's own compiler adjusts header schemas, but a
+// custom compiler receives them as written.
+function lowerCaseHeaderNames(schema: HeaderSchema): HeaderSchema {
+  return {
+    ...schema,
+    properties: Object.fromEntries(Object.entries(schema.properties ?? {}).map(([k, v]) => [k.toLowerCase(), v])),
+    ...(schema.required && { required: schema.required.map((k) => k.toLowerCase()) }),
+  };
+}
+
 const routeKey = (method: string, url: string, httpPart: string) => `${method} ${url} ${httpPart}`;
 
 export interface RequestValidation {
@@ -33,7 +49,8 @@ export function createRequestValidation(): RequestValidation {
 
   return {
     compiler({ schema, method, url, httpPart }) {
-      const validate = (httpPart === 'body' ? bodyAjv : textAjv).compile(schema as object);
+      const ajv = httpPart === 'body' ? bodyAjv : textAjv;
+      const validate = ajv.compile(httpPart === 'headers' ? lowerCaseHeaderNames(schema as HeaderSchema) : (schema as object));
       compiled.set(routeKey(method, url, httpPart ?? ''), validate);
       return validate;
     },

@@ -2,9 +2,12 @@
 // The mapping between database rows and the contract's shapes lives here.
 import type { FastifyReply } from 'fastify';
 import { formatDateTime, parseDateTime } from '../domain/datetime.js';
-import { InvalidInputError, NotFoundError } from '../domain/errors.js';
+import { InvalidInputError, NotFoundError, PreconditionFailedError } from '../domain/errors.js';
 import type { Handlers, RequestOf, Schemas } from '../http/types.js';
+import { claimOf, createOnce, sendCreated } from '../idempotency/http.js';
+import type { IdempotencyStore } from '../idempotency/store.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
+import { etagOf, ifMatchHolds, ifNoneMatchHits } from './etag.js';
 import type { OrderInput, OrderRepository, OrderRow } from './repository.js';
 
 export function toApiOrder(row: OrderRow): Schemas['Order'] {
@@ -28,6 +31,12 @@ function toOrderInput(body: Schemas['OrderInput']): OrderInput {
   };
 }
 
+/** A merge patch (RFC 7396) applied to the order as the API shows it. */
+function merged(current: OrderRow, patch: Schemas['OrderPatch']): OrderInput {
+  const order = toApiOrder(current);
+  return toOrderInput({ datetime: order.datetime, totalfee: order.totalfee, services: order.services, ...patch });
+}
+
 function listQuery(query: RequestOf<'listOrders'>['query']) {
   const from = query.from === undefined ? undefined : parseDateTime(query.from)!;
   const to = query.to === undefined ? undefined : parseDateTime(query.to)!;
@@ -38,7 +47,21 @@ function listQuery(query: RequestOf<'listOrders'>['query']) {
   return { limit: query.limit ?? 50, from, to, after };
 }
 
-export function createOrderHandlers(repository: OrderRepository) {
+/** Refuses the change when If-Match names another state of the order. */
+function requireMatch(ifMatch: string | undefined, id: string) {
+  return (current: OrderRow) => {
+    if (!ifMatchHolds(ifMatch, etagOf(toApiOrder(current)))) throw new PreconditionFailedError(id);
+  };
+}
+
+/** Sends one order with its ETag. */
+function sendOrder(reply: FastifyReply, row: OrderRow): Schemas['Order'] {
+  const order = toApiOrder(row);
+  reply.header('etag', etagOf(order));
+  return order;
+}
+
+export function createOrderHandlers(repository: OrderRepository, idempotency: IdempotencyStore) {
   return {
     async listOrders(request) {
       const query = listQuery(request.query);
@@ -53,29 +76,59 @@ export function createOrderHandlers(repository: OrderRepository) {
     },
 
     async createOrder(request, reply: FastifyReply) {
-      const order = toApiOrder(await repository.create(toOrderInput(request.body)));
-      reply.code(201).header('location', `/orders/${order.id}`);
+      const input = toOrderInput(request.body);
+      const created = await createOnce<OrderRow>(
+        idempotency,
+        claimOf(request),
+        (hooks) => repository.create(input, hooks),
+        (row) => {
+          const order = toApiOrder(row);
+          return { status: 201, location: `/orders/${order.id}`, etag: etagOf(order), body: order };
+        },
+      );
+      return sendCreated(reply, created) as Schemas['Order'];
+    },
+
+    async getOrder(request, reply: FastifyReply) {
+      const row = await repository.get(BigInt(request.params.orderId));
+      if (!row) throw new NotFoundError('Order', request.params.orderId);
+      const order = sendOrder(reply, row);
+      if (ifNoneMatchHits(request.headers['if-none-match'], reply.getHeader('etag') as string)) {
+        reply.code(304);
+        return undefined;
+      }
       return order;
     },
 
-    async getOrder(request) {
-      const row = await repository.get(BigInt(request.params.orderId));
-      if (!row) throw new NotFoundError('Order', request.params.orderId);
-      return toApiOrder(row);
+    async replaceOrder(request, reply: FastifyReply) {
+      const { orderId } = request.params;
+      const check = requireMatch(request.headers['if-match'], orderId);
+      const row = await repository.update(BigInt(orderId), (current) => {
+        check(current);
+        return toOrderInput(request.body);
+      });
+      if (!row) throw new NotFoundError('Order', orderId);
+      return sendOrder(reply, row);
     },
 
-    async replaceOrder(request) {
-      const row = await repository.replace(BigInt(request.params.orderId), toOrderInput(request.body));
-      if (!row) throw new NotFoundError('Order', request.params.orderId);
-      return toApiOrder(row);
+    async updateOrder(request, reply: FastifyReply) {
+      const { orderId } = request.params;
+      const check = requireMatch(request.headers['if-match'], orderId);
+      const row = await repository.update(BigInt(orderId), (current) => {
+        check(current);
+        return merged(current, request.body);
+      });
+      if (!row) throw new NotFoundError('Order', orderId);
+      return sendOrder(reply, row);
     },
 
     async deleteOrder(request, reply: FastifyReply) {
-      if (!(await repository.delete(BigInt(request.params.orderId)))) {
-        throw new NotFoundError('Order', request.params.orderId);
-      }
+      const { orderId } = request.params;
+      const ifMatch = request.headers['if-match'];
+      const deleted = await repository.delete(BigInt(orderId), ifMatch === undefined ? undefined : requireMatch(ifMatch, orderId));
+      if (!deleted) throw new NotFoundError('Order', orderId);
       reply.code(204);
       return undefined;
     },
-  } satisfies Pick<Handlers, 'listOrders' | 'createOrder' | 'getOrder' | 'replaceOrder' | 'deleteOrder'>;
+  } satisfies Pick<Handlers, 'listOrders' | 'createOrder' | 'getOrder' | 'replaceOrder' | 'updateOrder' | 'deleteOrder'>;
 }

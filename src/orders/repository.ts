@@ -5,7 +5,7 @@
 // ends the same way. Writers near one instant queue on advisory locks first
 // (lockNeighbourhood), so a crowd racing for one slot is served in turn.
 import { and, asc, eq, gt, gte, inArray, lt, ne, sql, type SQL } from 'drizzle-orm';
-import type { Database } from '../db/client.js';
+import type { Database, Transaction, TransactionHooks } from '../db/client.js';
 import { SQLSTATE, sqlState } from '../db/errors.js';
 import { orders, orderServices, services } from '../db/schema.js';
 import { OrderConflictError, UnknownServicesError } from '../domain/errors.js';
@@ -49,7 +49,7 @@ const orderColumns = {
   services: servicesOfOrder,
 };
 
-type Tx = Parameters<Parameters<Database['transaction']>[0]>[0];
+type Tx = Transaction;
 type Queryable = Database | Tx;
 
 function withServiceIds(row: Omit<OrderRow, 'services'> & { services: { id: string; name: string }[] }): OrderRow {
@@ -129,29 +129,43 @@ export function createOrderRepository(db: Database) {
     await tx.insert(orderServices).values(serviceIds.map((serviceId, position) => ({ orderId, serviceId, position })));
   }
 
+  /** What a write is about, for turning its database errors into domain errors. */
+  interface WriteContext {
+    input?: OrderInput;
+    exceptId?: bigint;
+  }
+
   /**
    * Runs a write transaction, turning what a race can raise into the domain
    * errors that a calm database would have given: an exclusion violation is
    * a conflict, a foreign key violation is a service deleted meanwhile, and
    * a deadlock or serialization failure is tried again.
    */
-  async function write<T>(input: OrderInput, exceptId: bigint | undefined, work: (tx: Tx) => Promise<T>): Promise<T> {
+  async function write<T>(work: (tx: Tx, context: WriteContext) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
+      const context: WriteContext = {};
       try {
-        return await db.transaction(work);
+        return await db.transaction((tx) => work(tx, context));
       } catch (error) {
+        const { input, exceptId } = context;
         const state = sqlState(error);
         const retryable = state === SQLSTATE.deadlockDetected || state === SQLSTATE.serializationFailure;
-        if (state === SQLSTATE.foreignKeyViolation) {
+        if (input && state === SQLSTATE.foreignKeyViolation) {
           const { missing } = await findServices(db, input.serviceIds);
           if (missing.length > 0) throw new UnknownServicesError(missing.map(String));
         }
-        if (state === SQLSTATE.exclusionViolation || (retryable && attempt === MAX_ATTEMPTS)) {
+        if (input && (state === SQLSTATE.exclusionViolation || (retryable && attempt === MAX_ATTEMPTS))) {
           throw new OrderConflictError(input.datetime, await findConflicts(db, input.datetime, exceptId));
         }
-        if (!retryable) throw error;
+        if (!retryable || attempt === MAX_ATTEMPTS) throw error;
       }
     }
+  }
+
+  /** The order, locked against concurrent writers until the transaction ends. */
+  async function lockOrder(tx: Tx, id: bigint): Promise<OrderRow | undefined> {
+    const [row] = await tx.select(orderColumns).from(orders).where(eq(orders.id, id)).for('update');
+    return row && withServiceIds(row);
   }
 
   return {
@@ -171,39 +185,63 @@ export function createOrderRepository(db: Database) {
       return row;
     },
 
-    async create(input: OrderInput): Promise<OrderRow> {
-      return write(input, undefined, async (tx) => {
+    async create(input: OrderInput, hooks: TransactionHooks<OrderRow> = {}): Promise<OrderRow> {
+      return write(async (tx, context) => {
+        context.input = input;
+        await hooks.before?.(tx);
         const booked = await assertBookable(tx, input);
-        const [row] = await tx
+        const [inserted] = await tx
           .insert(orders)
           .values({ datetime: input.datetime, totalfee: input.totalfee })
           .returning();
-        await insertServices(tx, row!.id, input.serviceIds);
-        return { ...row!, services: booked };
+        await insertServices(tx, inserted!.id, input.serviceIds);
+        const row = { ...inserted!, services: booked };
+        await hooks.after?.(tx, row);
+        return row;
       });
     },
 
-    /** Replaces every field of an order; undefined when it does not exist. */
-    async replace(id: bigint, input: OrderInput): Promise<OrderRow | undefined> {
-      return write(input, id, async (tx) => {
-        const [current] = await tx.select({ id: orders.id }).from(orders).where(eq(orders.id, id)).for('update');
+    /**
+     * Changes an order to what `change` makes of its current state (a full
+     * replacement ignores it; a merge patch merges into it; either may throw
+     * to refuse, e.g. on a stale If-Match). The order is locked from the
+     * read to the write, so no concurrent change is lost. Undefined when the
+     * order does not exist.
+     */
+    async update(id: bigint, change: (current: OrderRow) => OrderInput): Promise<OrderRow | undefined> {
+      return write(async (tx, context) => {
+        const current = await lockOrder(tx, id);
         if (!current) return undefined;
+        const input = change(current);
+        Object.assign(context, { input, exceptId: id });
         const booked = await assertBookable(tx, input, id);
-        const [row] = await tx
+        const [updated] = await tx
           .update(orders)
           .set({ datetime: input.datetime, totalfee: input.totalfee, updatedAt: sql`now()` })
           .where(eq(orders.id, id))
           .returning();
         await tx.delete(orderServices).where(eq(orderServices.orderId, id));
         await insertServices(tx, id, input.serviceIds);
-        return { ...row!, services: booked };
+        return { ...updated!, services: booked };
       });
     },
 
-    /** Deletes an order for good; false when it did not exist. */
-    async delete(id: bigint): Promise<boolean> {
-      const deleted = await db.delete(orders).where(eq(orders.id, id)).returning({ id: orders.id });
-      return deleted.length > 0;
+    /**
+     * Deletes an order for good; false when it did not exist. With `check`,
+     * the order is locked and shown to it first; it may throw to refuse.
+     */
+    async delete(id: bigint, check?: (current: OrderRow) => void): Promise<boolean> {
+      if (!check) {
+        const deleted = await db.delete(orders).where(eq(orders.id, id)).returning({ id: orders.id });
+        return deleted.length > 0;
+      }
+      return db.transaction(async (tx) => {
+        const current = await lockOrder(tx, id);
+        if (!current) return false;
+        check(current);
+        await tx.delete(orders).where(eq(orders.id, id));
+        return true;
+      });
     },
   };
 }

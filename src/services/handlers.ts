@@ -2,20 +2,26 @@
 import type { FastifyReply } from 'fastify';
 import { NotFoundError } from '../domain/errors.js';
 import type { Handlers, Schemas } from '../http/types.js';
+import { claimOf, createOnce, sendCreated } from '../idempotency/http.js';
+import type { IdempotencyStore } from '../idempotency/store.js';
 import type { ServiceRepository, ServiceRow } from './repository.js';
 
 const toApiService = (row: ServiceRow): Schemas['Service'] => ({ id: row.id.toString(), name: row.name });
 
-export function createServiceHandlers(repository: ServiceRepository) {
+export function createServiceHandlers(repository: ServiceRepository, idempotency: IdempotencyStore) {
   return {
     async listServices() {
       return { data: (await repository.list()).map(toApiService) };
     },
 
     async createService(request, reply: FastifyReply) {
-      const service = toApiService(await repository.create(request.body.name));
-      reply.code(201).header('location', `/services/${service.id}`);
-      return service;
+      const created = await createOnce<ServiceRow>(
+        idempotency,
+        claimOf(request),
+        (hooks) => repository.create(request.body.name, hooks),
+        (row) => ({ status: 201, location: `/services/${row.id}`, body: toApiService(row) }),
+      );
+      return sendCreated(reply, created) as Schemas['Service'];
     },
 
     async getService(request) {

@@ -1,6 +1,6 @@
 // The service catalogue's SQL.
 import { asc, eq } from 'drizzle-orm';
-import type { Database } from '../db/client.js';
+import type { Database, TransactionHooks } from '../db/client.js';
 import { SQLSTATE, sqlState } from '../db/errors.js';
 import { services } from '../db/schema.js';
 import { ServiceInUseError } from '../domain/errors.js';
@@ -18,9 +18,13 @@ export function createServiceRepository(db: Database) {
       return row;
     },
 
-    async create(name: string): Promise<ServiceRow> {
-      const [row] = await db.insert(services).values({ name }).returning();
-      return row!;
+    async create(name: string, hooks: TransactionHooks<ServiceRow> = {}): Promise<ServiceRow> {
+      return db.transaction(async (tx) => {
+        await hooks.before?.(tx);
+        const [row] = await tx.insert(services).values({ name }).returning();
+        await hooks.after?.(tx, row!);
+        return row!;
+      });
     },
 
     /** Renames a service; undefined when it does not exist. */

@@ -1,12 +1,15 @@
 // A test's way into the service: the app built on a fresh database, driven
 // through app.inject, with every response held to the contract.
 import type { FastifyInstance, InjectOptions } from 'fastify';
-import { buildApp } from '../../src/app.js';
+import { buildApp, type AppOptions } from '../../src/app.js';
 import type { DatabaseHandle } from '../../src/db/client.js';
 import { assertMatchesContract } from './contract.js';
 import { freshDatabase } from './database.js';
 
 const JSON_HEADERS = { 'content-type': 'application/json' };
+const MERGE_PATCH_HEADERS = { 'content-type': 'application/merge-patch+json' };
+
+type Headers = Record<string, string>;
 
 export interface ApiResponse {
   status: number;
@@ -20,12 +23,14 @@ export interface Api {
   app: FastifyInstance;
   database: DatabaseHandle;
   request(options: InjectOptions): Promise<ApiResponse>;
-  get(url: string): Promise<ApiResponse>;
+  get(url: string, headers?: Headers): Promise<ApiResponse>;
   /** Sends `body` as JSON. */
-  post(url: string, body: unknown): Promise<ApiResponse>;
+  post(url: string, body: unknown, headers?: Headers): Promise<ApiResponse>;
   /** Sends `body` as JSON. */
-  put(url: string, body: unknown): Promise<ApiResponse>;
-  delete(url: string): Promise<ApiResponse>;
+  put(url: string, body: unknown, headers?: Headers): Promise<ApiResponse>;
+  /** Sends `body` as a JSON Merge Patch. */
+  patch(url: string, body: unknown, headers?: Headers): Promise<ApiResponse>;
+  delete(url: string, headers?: Headers): Promise<ApiResponse>;
 }
 
 export async function apiFor(app: FastifyInstance, database: DatabaseHandle): Promise<Api> {
@@ -46,17 +51,24 @@ export async function apiFor(app: FastifyInstance, database: DatabaseHandle): Pr
     app,
     database,
     request,
-    get: (url) => request({ method: 'GET', url }),
-    post: (url, body) => request({ method: 'POST', url, headers: JSON_HEADERS, payload: JSON.stringify(body) }),
-    put: (url, body) => request({ method: 'PUT', url, headers: JSON_HEADERS, payload: JSON.stringify(body) }),
-    delete: (url) => request({ method: 'DELETE', url }),
+    get: (url, headers = {}) => request({ method: 'GET', url, headers }),
+    post: (url, body, headers = {}) =>
+      request({ method: 'POST', url, headers: { ...JSON_HEADERS, ...headers }, payload: JSON.stringify(body) }),
+    put: (url, body, headers = {}) =>
+      request({ method: 'PUT', url, headers: { ...JSON_HEADERS, ...headers }, payload: JSON.stringify(body) }),
+    patch: (url, body, headers = {}) =>
+      request({ method: 'PATCH', url, headers: { ...MERGE_PATCH_HEADERS, ...headers }, payload: JSON.stringify(body) }),
+    delete: (url, headers = {}) => request({ method: 'DELETE', url, headers }),
   };
 }
 
 /** The service on a fresh database, closed when the test `t` ends. */
-export async function buildTestApi(t: { teardown(fn: () => Promise<void>): void }): Promise<Api> {
+export async function buildTestApi(
+  t: { teardown(fn: () => Promise<void>): void },
+  options: Omit<AppOptions, 'database'> = {},
+): Promise<Api> {
   const database = await freshDatabase(t);
-  const app = await buildApp({ database });
+  const app = await buildApp({ database, ...options });
   t.teardown(() => app.close());
   return apiFor(app, database);
 }

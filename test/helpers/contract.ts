@@ -79,8 +79,15 @@ export function assertMatchesContract(observed: Observed): void {
   if (!(String(status) in responses)) throw new Error(`contract: ${where} is not a declared response`);
   const { pointer, node: response } = deref(`${operationPointer}/responses/${status}`);
 
-  for (const header of Object.keys((response.headers as Json) ?? {})) {
-    if (observed.headers[header.toLowerCase()] === undefined) throw new Error(`contract: ${where} lacks header ${header}`);
+  for (const name of Object.keys((response.headers as Json) ?? {})) {
+    const header = deref(`${pointer}/headers/${escape(name)}`);
+    const value = observed.headers[name.toLowerCase()];
+    if (value === undefined) {
+      if (header.node.required) throw new Error(`contract: ${where} lacks header ${name}`);
+      continue;
+    }
+    const schema = header.node.schema as Json;
+    validateSchema(`${header.pointer}/schema`, schema.type === 'integer' ? Number(value) : value, `${where} header ${name}`);
   }
   const content = response.content as Json | undefined;
   if (!content) {

@@ -1,0 +1,65 @@
+// Idempotency-Key on the HTTP side: what identifies a request, and running
+// a create so that a retry replays the first answer.
+import { createHash } from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { callerOf } from '../auth/api-keys.js';
+import type { TransactionHooks } from '../db/client.js';
+import { Replay, type Claim, type IdempotencyStore, type StoredResponse } from './store.js';
+
+/** JSON with object keys sorted, so that key order and whitespace don't change a fingerprint. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`);
+    return `{${entries.join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** The claim a request makes with its Idempotency-Key header, if it sent one. */
+export function claimOf(request: FastifyRequest): Claim | undefined {
+  const key = request.headers['idempotency-key'];
+  if (typeof key !== 'string') return undefined;
+  const fingerprint = createHash('sha256')
+    .update(`${request.method} ${request.routeOptions.url}\n${canonicalJson(request.body)}`)
+    .digest('hex');
+  return { caller: callerOf(request).id, key, fingerprint };
+}
+
+/**
+ * Runs `create` once per claim: with no claim it simply runs; with one, the
+ * claim and the record of the answer join the create's transaction, and a
+ * repeated claim replays the recorded answer without creating anything.
+ */
+export async function createOnce<Row>(
+  store: IdempotencyStore,
+  claim: Claim | undefined,
+  create: (hooks?: TransactionHooks<Row>) => Promise<Row>,
+  respond: (row: Row) => StoredResponse,
+): Promise<{ response: StoredResponse; replayed: boolean }> {
+  if (!claim) return { response: respond(await create()), replayed: false };
+  let response: StoredResponse | undefined;
+  try {
+    await create({
+      before: (tx) => store.claim(tx, claim),
+      after: async (tx, row) => {
+        response = respond(row);
+        await store.record(tx, claim, response);
+      },
+    });
+    return { response: response!, replayed: false };
+  } catch (error) {
+    if (error instanceof Replay) return { response: error.response, replayed: true };
+    throw error;
+  }
+}
+
+/** Sends a create's answer, first-time or replayed. */
+export function sendCreated(reply: FastifyReply, { response, replayed }: Awaited<ReturnType<typeof createOnce>>) {
+  reply.code(response.status).header('location', response.location);
+  if (response.etag) reply.header('etag', response.etag);
+  if (replayed) reply.header('idempotent-replayed', 'true');
+  return response.body;
+}

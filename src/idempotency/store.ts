@@ -1,0 +1,84 @@
+// Remembered answers to creates sent with an Idempotency-Key. The check and
+// the record share the transaction that creates the order or service, so a
+// key is stored exactly when its creation commits: a failed create (any
+// 4xx or 5xx) leaves no trace, and a lost response can always be replayed.
+import { and, eq, lt, sql } from 'drizzle-orm';
+import { rowsOf, type Database, type Transaction } from '../db/client.js';
+import { idempotencyKeys } from '../db/schema.js';
+import { IdempotencyKeyInUseError, IdempotencyKeyReusedError } from '../domain/errors.js';
+
+const KEY_LIFETIME = sql.raw(`interval '24 hours'`);
+const KEY_LOCK_NAMESPACE = 3_110_002;
+
+export interface Claim {
+  caller: string;
+  key: string;
+  fingerprint: string;
+}
+
+export interface StoredResponse {
+  status: number;
+  location: string;
+  etag?: string | null;
+  body: unknown;
+}
+
+/** Thrown out of a create's transaction when the key already has an answer. */
+export class Replay extends Error {
+  constructor(readonly response: StoredResponse) {
+    super('replay');
+  }
+}
+
+export function createIdempotencyStore(db: Database) {
+  return {
+    /**
+     * Claims the key for this transaction. Throws IdempotencyKeyInUseError
+     * while another transaction holds it, Replay when it already has an
+     * answer for the same request, IdempotencyKeyReusedError when that
+     * answer was for a different one.
+     */
+    async claim(tx: Transaction, { caller, key, fingerprint }: Claim): Promise<void> {
+      const [lock] = await rowsOf<{ acquired: boolean }>(
+        tx.execute(sql`select pg_try_advisory_xact_lock(${KEY_LOCK_NAMESPACE}, hashtext(${caller} || ' ' || ${key})) as acquired`),
+      );
+      if (!lock?.acquired) throw new IdempotencyKeyInUseError();
+      const thisKey = and(eq(idempotencyKeys.caller, caller), eq(idempotencyKeys.key, key));
+      const [stored] = await tx
+        .select({
+          fingerprint: idempotencyKeys.fingerprint,
+          status: idempotencyKeys.status,
+          location: idempotencyKeys.location,
+          etag: idempotencyKeys.etag,
+          body: idempotencyKeys.body,
+          // The database's clock decides expiry, as it does for the purge.
+          expired: sql<boolean>`${idempotencyKeys.createdAt} <= now() - ${KEY_LIFETIME}`,
+        })
+        .from(idempotencyKeys)
+        .where(thisKey);
+      if (!stored) return;
+      if (stored.expired) {
+        // Expired but not yet purged: the key is free again.
+        await tx.delete(idempotencyKeys).where(thisKey);
+        return;
+      }
+      if (stored.fingerprint !== fingerprint) throw new IdempotencyKeyReusedError();
+      throw new Replay({ status: stored.status, location: stored.location, etag: stored.etag, body: stored.body });
+    },
+
+    async record(tx: Transaction, claim: Claim, response: StoredResponse): Promise<void> {
+      await tx.insert(idempotencyKeys).values({ ...claim, ...response });
+    },
+
+    /** Deletes expired keys; returns how many. */
+    async purgeExpired(): Promise<number> {
+      const purged = await db
+        .delete(idempotencyKeys)
+        .where(lt(idempotencyKeys.createdAt, sql`now() - ${KEY_LIFETIME}`))
+        .returning({ key: idempotencyKeys.key });
+      return purged.length;
+    },
+  };
+}
+
+export type IdempotencyStore = ReturnType<typeof createIdempotencyStore>;
