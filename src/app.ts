@@ -31,7 +31,7 @@ const PURGE_INTERVAL_MS = 15 * 60_000;
 export async function buildApp({ database, apiKeys = [], http = {}, logger = false, docsPath }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     // Tokens never reach the logs, whatever serializer a log line uses.
-    logger: logger && typeof logger === 'object' ? { ...logger, redact: ['req.headers.authorization'] } : logger,
+    logger: logger && { ...(logger === true ? {} : logger), redact: ['req.headers.authorization'] },
     bodyLimit: BODY_LIMIT_BYTES,
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
@@ -53,7 +53,6 @@ export async function buildApp({ database, apiKeys = [], http = {}, logger = fal
   // PATCH takes JSON Merge Patch documents, parsed as strictly as JSON.
   app.addContentTypeParser('application/merge-patch+json', { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
   app.addHook('preValidation', requireDeclaredBody);
-  app.addHook('onRoute', authenticateBeforeBody);
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
@@ -74,10 +73,15 @@ export async function buildApp({ database, apiKeys = [], http = {}, logger = fal
     { json: () => app.swagger() as unknown as Record<string, unknown>, yaml: () => app.swagger({ yaml: true }) },
     docsPath,
   );
-  await app.register(openapiGlue, {
-    specification: spec,
-    serviceHandlers: handlers,
-    securityHandlers: apiKeys.length > 0 ? { bearerAuth: createBearerAuth(apiKeys) } : undefined,
+  // The glue's routes get a scope of their own, so that moving security
+  // handlers before the body is read touches nothing else.
+  await app.register(async (operations) => {
+    operations.addHook('onRoute', authenticateBeforeBody);
+    await operations.register(openapiGlue, {
+      specification: spec,
+      serviceHandlers: handlers,
+      securityHandlers: apiKeys.length > 0 ? { bearerAuth: createBearerAuth(apiKeys) } : undefined,
+    });
   });
   registerMethodNotAllowed(app, spec);
   return app;

@@ -84,6 +84,11 @@ t.test('a write key can do everything; the scheme name is case-insensitive', asy
   t.equal((await api.delete(`/orders/${created.body.id}`, bearer(writeToken))).status, 204);
 });
 
+t.test('a read key may HEAD', async (t) => {
+  t.equal((await api.request({ method: 'HEAD', url: '/orders/223', headers: bearer(readToken) })).status, 200);
+  t.equal((await api.request({ method: 'HEAD', url: '/orders/223' })).status, 401);
+});
+
 t.test('a read key cannot write, and its attempt changes nothing', async (t) => {
   const before = (await api.get('/orders/223', bearer(readToken))).body;
   t.equal((await api.put('/orders/223', anOrder(), bearer(readToken))).status, 403);
@@ -107,8 +112,10 @@ t.test('tokens never appear in the logs, and a service without keys warns that a
   const lines: string[] = [];
   const stream = new Writable({ write: (chunk, _enc, done) => (lines.push(String(chunk)), done()) });
   const database = await freshDatabase(t);
+  // A serializer that logs every request header, as a careless change might.
+  const serializers = { req: (req: { headers: unknown }) => ({ headers: req.headers }) };
   for (const apiKeys of [[{ token: writeToken, scope: 'write' as const }], []]) {
-    const app = await buildApp({ database, apiKeys, logger: { level: 'trace', stream } });
+    const app = await buildApp({ database, apiKeys, logger: { level: 'trace', stream, serializers } });
     const logged = await apiFor(app, database);
     await logged.get('/orders/223', bearer(writeToken));
     await logged.get('/orders/223', bearer(`${writeToken}-wrong`));
@@ -117,6 +124,7 @@ t.test('tokens never appear in the logs, and a service without keys warns that a
   }
   const log = lines.join('');
   t.ok(lines.length > 6, 'requests were logged');
+  t.match(log, /"authorization":"\[Redacted\]"/, 'the header was logged, redacted');
   t.notMatch(log, writeToken, 'no token in any log line');
   t.match(log, /API_KEYS is not set: authentication is off/);
 });

@@ -88,9 +88,17 @@ for (const type of ['application/json', 'text/plain', 'application/json-patch+js
     });
     t.equal(res.status, 415);
     t.equal(res.body.type, '/problems/unsupported-media-type');
+    t.equal(res.body.detail, `Send the body as application/merge-patch+json, not ${type}.`);
     t.same((await api.get(`/orders/${order.id}`)).body, order);
   });
 }
+
+t.test('PATCH without a Content-Type is 415 naming the type to send', async (t) => {
+  const order = await anExistingOrder();
+  const res = await api.request({ method: 'PATCH', url: `/orders/${order.id}`, payload: '{"totalfee": 1}' });
+  t.equal(res.status, 415);
+  t.equal(res.body.detail, 'Send the body as application/merge-patch+json, with a Content-Type header.');
+});
 
 t.test('a merge patch body on POST or PUT is 415: they take application/json', async (t) => {
   const order = await anExistingOrder();

@@ -48,14 +48,35 @@ t.test('race windows on PostgreSQL', { skip }, async (t) => {
     const key = `in-progress-${process.pid}`;
     // Stand in for a first request that holds the key in its transaction.
     const held = await intruder.reserve();
-    await held`select pg_advisory_lock(3110002, hashtext(${'anonymous'} || ' ' || ${key}))`;
+    await held`select pg_advisory_lock(hashtextextended(${'anonymous'} || ' ' || ${key}, 3110002))`;
     const body = anOrder();
     const busy = await api.post('/orders', body, { 'idempotency-key': key });
     t.equal(busy.status, 409);
     t.equal(busy.body.type, '/problems/idempotency-key-in-use');
-    await held`select pg_advisory_unlock(3110002, hashtext(${'anonymous'} || ' ' || ${key}))`;
+    await held`select pg_advisory_unlock(hashtextextended(${'anonymous'} || ' ' || ${key}, 3110002))`;
     held.release();
     t.equal((await api.post('/orders', body, { 'idempotency-key': key })).status, 201);
+  });
+
+  t.test('two PATCHes of one order, one waiting for the other: neither change is lost', async (t) => {
+    const slot = freeSlot();
+    const order = (await api.post('/orders', anOrder({ datetime: slot.toISOString(), services: [{ id: '123' }] }))).body;
+    // Hold the slot lock that a write near this instant takes after locking
+    // the order row: PATCH A stops there, holding the row; PATCH B waits for
+    // the row. When A commits, B must see A's services, not the old ones.
+    const held = await intruder.reserve();
+    const bucket = Math.floor(slot.getTime() / (3 * 3_600_000));
+    await held`select pg_advisory_lock(3110001, ${bucket}::int)`;
+    const a = api.patch(`/orders/${order.id}`, { services: [{ id: '456' }] });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const b = api.patch(`/orders/${order.id}`, { totalfee: 7 });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await held`select pg_advisory_unlock(3110001, ${bucket}::int)`;
+    held.release();
+    t.same([(await a).status, (await b).status], [200, 200]);
+    const final = (await api.get(`/orders/${order.id}`)).body;
+    t.same(final.services, [{ id: '456', name: 'Analysis' }], "A's services survive B's patch");
+    t.equal(final.totalfee, 7);
   });
 
   t.test('a service deleted while an order that books it is written: 422, nothing stored', async (t) => {

@@ -1,9 +1,9 @@
 // Bearer API keys, checked by the security handler that fastify-openapi-glue
 // calls for every operation whose spec declares `bearerAuth`. A key's scope
 // is `read` (GET, HEAD) or `write` (everything).
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash, scryptSync, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
-import type { ApiKey, Scope } from '../config.js';
+import type { ApiKey } from '../config.js';
 
 export class UnauthorizedError extends Error {
   readonly statusCode = 401;
@@ -19,19 +19,23 @@ export class ForbiddenError extends Error {
   }
 }
 
-/** Who sent a request: what idempotency keys are scoped to. */
-export interface Caller {
-  id: string;
-  scope: Scope;
+/** What idempotency keys are scoped to when authentication is off. */
+export const ANONYMOUS = 'anonymous';
+
+const callers = new WeakMap<FastifyRequest, string>();
+
+/** The id of the API key that sent a request, or ANONYMOUS when auth is off. */
+export function callerOf(request: FastifyRequest): string {
+  return callers.get(request) ?? ANONYMOUS;
 }
 
-export const ANONYMOUS: Caller = { id: 'anonymous', scope: 'write' };
-
-const callers = new WeakMap<FastifyRequest, Caller>();
-
-/** The authenticated caller of a request, or ANONYMOUS when auth is off. */
-export function callerOf(request: FastifyRequest): Caller {
-  return callers.get(request) ?? ANONYMOUS;
+/**
+ * A stable id for an API key that is safe to store: a slow, salted hash
+ * (scrypt), computed once at start, so that reading the database does not
+ * make guessing tokens offline cheap the way a plain SHA-256 would.
+ */
+function callerIdOf(token: string): string {
+  return scryptSync(token, 'order-service/idempotency-caller', 16).toString('base64url');
 }
 
 const digest = (text: string) => createHash('sha256').update(text).digest();
@@ -41,7 +45,7 @@ const READ_METHODS = new Set(['GET', 'HEAD']);
 export function createBearerAuth(keys: ApiKey[]) {
   // Compare digests: equal length, so timingSafeEqual applies, and every key
   // is compared on every request, so timing says nothing about which matched.
-  const known = keys.map((key) => ({ digest: digest(key.token), scope: key.scope }));
+  const known = keys.map((key) => ({ digest: digest(key.token), scope: key.scope, callerId: callerIdOf(key.token) }));
 
   return async function bearerAuth(request: FastifyRequest): Promise<void> {
     const match = /^Bearer ([\x21-\x7E]+)$/i.exec(request.headers.authorization ?? '');
@@ -53,7 +57,6 @@ export function createBearerAuth(keys: ApiKey[]) {
     }
     if (!found) throw new UnauthorizedError('invalid');
     if (found.scope === 'read' && !READ_METHODS.has(request.method)) throw new ForbiddenError(request.method);
-    // The digest, never the token, identifies the caller (it is stored with idempotency keys).
-    callers.set(request, { id: found.digest.toString('base64url').slice(0, 22), scope: found.scope });
+    callers.set(request, found.callerId);
   };
 }

@@ -37,10 +37,12 @@ const CONNECTION_CODES = new Set([
 ]);
 
 // 08xxx connection exceptions; 57P01–57P03 server shutting down or starting;
-// 53300 too many connections; 57014 statement timeout (the server is too busy).
-const UNAVAILABLE_STATE = /^(08...|57P0[123]|53300|57014)$/;
+// 53300 too many connections; 57014 statement timeout (the server is too
+// busy); 40001 / 40P01 serialization failure or deadlock that outlasted the
+// repositories' retries (the same request may well succeed a moment later).
+const UNAVAILABLE_STATE = /^(08...|57P0[123]|53300|57014|40001|40P01)$/;
 
-/** True when the error says the database cannot serve us now, not that the query was wrong. */
+/** True when the error says the database cannot serve us now, not that the request was wrong. */
 export function isDatabaseUnavailable(error: unknown): boolean {
   for (const e of causes(error)) {
     if (typeof e.code === 'string' && (CONNECTION_CODES.has(e.code) || UNAVAILABLE_STATE.test(e.code))) {

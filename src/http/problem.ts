@@ -18,7 +18,7 @@ import {
   UnknownServicesError,
   type InvalidInput,
 } from '../domain/errors.js';
-import { UnsupportedMediaTypeError } from './request-guards.js';
+import { acceptedMediaTypes, UnsupportedMediaTypeError } from './request-guards.js';
 import type { RequestValidation } from './validation.js';
 
 type Problem = components['schemas']['Problem'] &
@@ -94,9 +94,8 @@ export function problemFor(thrown: unknown, request: FastifyRequest, validation:
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return problem(413, 'payload-too-large', 'Payload too large', `Request bodies are limited to ${BODY_LIMIT_BYTES} bytes.`);
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE': {
-      const sent = request.headers['content-type'];
-      const what = sent ? `not ${sent}` : 'with a Content-Type header';
-      return problem(415, 'unsupported-media-type', 'Unsupported media type', `Send the body as application/json, ${what}.`);
+      const unsupported = new UnsupportedMediaTypeError(request.headers['content-type'] ?? '', acceptedMediaTypes(request));
+      return problem(415, 'unsupported-media-type', 'Unsupported media type', unsupported.message);
     }
   }
   // The JSON parser rejects __proto__ and constructor.prototype keys with a 400 SyntaxError.

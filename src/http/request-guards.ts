@@ -4,13 +4,20 @@ import type { FastifyRequest, RouteOptions } from 'fastify';
 import { InvalidInputError } from '../domain/errors.js';
 
 export class UnsupportedMediaTypeError extends Error {
-  constructor(readonly sent: string, readonly accepted: string[]) {
-    super(`Send the body as ${accepted.join(' or ')}, not ${sent}.`);
+  constructor(sent: string, accepted: string[]) {
+    const what = sent ? `not ${sent}` : 'with a Content-Type header';
+    super(`Send the body as ${accepted.join(' or ') || 'application/json'}, ${what}.`);
   }
 }
 
 const mediaTypeOf = (request: FastifyRequest) =>
   String(request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+
+/** The media types the spec declares for this route's request body (none for routes without one). */
+export function acceptedMediaTypes(request: FastifyRequest): string[] {
+  const body = request.routeOptions.schema?.body as { content?: Record<string, unknown> } | undefined;
+  return Object.keys(body?.content ?? {});
+}
 
 /**
  * The spec declares each request body with its media types and as required.
@@ -19,12 +26,11 @@ const mediaTypeOf = (request: FastifyRequest) =>
  * body at all; both must be refused here, before the handler sees them.
  */
 export async function requireDeclaredBody(request: FastifyRequest): Promise<void> {
-  const declared = (request.routeOptions.schema?.body as { content?: Record<string, unknown> } | undefined)?.content;
-  if (!declared) return;
+  const accepted = acceptedMediaTypes(request);
+  if (accepted.length === 0) return;
   if (request.body === undefined) {
     throw new InvalidInputError([{ in: 'body', pointer: '#', detail: 'is required; send a JSON document' }]);
   }
-  const accepted = Object.keys(declared);
   if (!accepted.includes(mediaTypeOf(request))) throw new UnsupportedMediaTypeError(mediaTypeOf(request), accepted);
 }
 
@@ -32,7 +38,9 @@ export async function requireDeclaredBody(request: FastifyRequest): Promise<void
  * fastify-openapi-glue runs an operation's security handler as a
  * preHandler, i.e. after the body has been read and validated. Moving it to
  * onRequest answers an unauthenticated request with 401 before its body is
- * read, and never tells it whether its body was valid.
+ * read, and never tells it whether its body was valid. Register this only
+ * in the scope that holds the glue's routes (see app.ts): there, the only
+ * preHandler is the security handler.
  */
 export function authenticateBeforeBody(route: RouteOptions): void {
   if (!route.preHandler) return;

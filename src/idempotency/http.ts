@@ -18,14 +18,19 @@ function canonicalJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
-/** The claim a request makes with its Idempotency-Key header, if it sent one. */
-export function claimOf(request: FastifyRequest): Claim | undefined {
+/**
+ * The claim a request makes with its Idempotency-Key header, if it sent one.
+ * `input` is what the request asks for, as the handler normalised it (e.g.
+ * the datetime as the instant it names), so that two bodies asking for the
+ * same thing are the same request.
+ */
+export function claimOf(request: FastifyRequest, input: unknown): Claim | undefined {
   const key = request.headers['idempotency-key'];
   if (typeof key !== 'string') return undefined;
   const fingerprint = createHash('sha256')
-    .update(`${request.method} ${request.routeOptions.url}\n${canonicalJson(request.body)}`)
+    .update(`${request.method} ${request.routeOptions.url}\n${canonicalJson(input)}`)
     .digest('hex');
-  return { caller: callerOf(request).id, key, fingerprint };
+  return { caller: callerOf(request), key, fingerprint };
 }
 
 /**
@@ -33,14 +38,14 @@ export function claimOf(request: FastifyRequest): Claim | undefined {
  * claim and the record of the answer join the create's transaction, and a
  * repeated claim replays the recorded answer without creating anything.
  */
-export async function createOnce<Row>(
+export async function createOnce<Row, Body>(
   store: IdempotencyStore,
   claim: Claim | undefined,
   create: (hooks?: TransactionHooks<Row>) => Promise<Row>,
-  respond: (row: Row) => StoredResponse,
-): Promise<{ response: StoredResponse; replayed: boolean }> {
+  respond: (row: Row) => StoredResponse<Body>,
+): Promise<Created<Body>> {
   if (!claim) return { response: respond(await create()), replayed: false };
-  let response: StoredResponse | undefined;
+  let response: StoredResponse<Body> | undefined;
   try {
     await create({
       before: (tx) => store.claim(tx, claim),
@@ -51,13 +56,19 @@ export async function createOnce<Row>(
     });
     return { response: response!, replayed: false };
   } catch (error) {
-    if (error instanceof Replay) return { response: error.response, replayed: true };
+    // A replay returns what was stored for this same request: the same Body.
+    if (error instanceof Replay) return { response: error.response as StoredResponse<Body>, replayed: true };
     throw error;
   }
 }
 
+interface Created<Body> {
+  response: StoredResponse<Body>;
+  replayed: boolean;
+}
+
 /** Sends a create's answer, first-time or replayed. */
-export function sendCreated(reply: FastifyReply, { response, replayed }: Awaited<ReturnType<typeof createOnce>>) {
+export function sendCreated<Body>(reply: FastifyReply, { response, replayed }: Created<Body>): Body {
   reply.code(response.status).header('location', response.location);
   if (response.etag) reply.header('etag', response.etag);
   if (replayed) reply.header('idempotent-replayed', 'true');

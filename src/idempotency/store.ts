@@ -8,7 +8,8 @@ import { idempotencyKeys } from '../db/schema.js';
 import { IdempotencyKeyInUseError, IdempotencyKeyReusedError } from '../domain/errors.js';
 
 const KEY_LIFETIME = sql.raw(`interval '24 hours'`);
-const KEY_LOCK_NAMESPACE = 3_110_002;
+// Seeds the 64-bit hash of (caller, key) that names the key's advisory lock.
+const KEY_LOCK_SEED = 3_110_002;
 
 export interface Claim {
   caller: string;
@@ -16,11 +17,11 @@ export interface Claim {
   fingerprint: string;
 }
 
-export interface StoredResponse {
+export interface StoredResponse<Body = unknown> {
   status: number;
   location: string;
   etag?: string | null;
-  body: unknown;
+  body: Body;
 }
 
 /** Thrown out of a create's transaction when the key already has an answer. */
@@ -40,7 +41,7 @@ export function createIdempotencyStore(db: Database) {
      */
     async claim(tx: Transaction, { caller, key, fingerprint }: Claim): Promise<void> {
       const [lock] = await rowsOf<{ acquired: boolean }>(
-        tx.execute(sql`select pg_try_advisory_xact_lock(${KEY_LOCK_NAMESPACE}, hashtext(${caller} || ' ' || ${key})) as acquired`),
+        tx.execute(sql`select pg_try_advisory_xact_lock(hashtextextended(${caller} || ' ' || ${key}, ${KEY_LOCK_SEED})) as acquired`),
       );
       if (!lock?.acquired) throw new IdempotencyKeyInUseError();
       const thisKey = and(eq(idempotencyKeys.caller, caller), eq(idempotencyKeys.key, key));
@@ -70,13 +71,9 @@ export function createIdempotencyStore(db: Database) {
       await tx.insert(idempotencyKeys).values({ ...claim, ...response });
     },
 
-    /** Deletes expired keys; returns how many. */
-    async purgeExpired(): Promise<number> {
-      const purged = await db
-        .delete(idempotencyKeys)
-        .where(lt(idempotencyKeys.createdAt, sql`now() - ${KEY_LIFETIME}`))
-        .returning({ key: idempotencyKeys.key });
-      return purged.length;
+    /** Deletes expired keys. */
+    async purgeExpired(): Promise<void> {
+      await db.delete(idempotencyKeys).where(lt(idempotencyKeys.createdAt, sql`now() - ${KEY_LIFETIME}`));
     },
   };
 }

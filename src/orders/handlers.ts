@@ -54,14 +54,25 @@ function requireMatch(ifMatch: string | undefined, id: string) {
   };
 }
 
-/** Sends one order with its ETag. */
-function sendOrder(reply: FastifyReply, row: OrderRow): Schemas['Order'] {
-  const order = toApiOrder(row);
-  reply.header('etag', etagOf(order));
-  return order;
-}
-
 export function createOrderHandlers(repository: OrderRepository, idempotency: IdempotencyStore) {
+  /** PUT and PATCH: `change` makes the new order of the current one, if If-Match allows. */
+  async function updateOrder(
+    request: RequestOf<'replaceOrder' | 'updateOrder'>,
+    reply: FastifyReply,
+    change: (current: OrderRow) => OrderInput,
+  ): Promise<Schemas['Order']> {
+    const { orderId } = request.params;
+    const check = requireMatch(request.headers['if-match'], orderId);
+    const row = await repository.update(BigInt(orderId), (current) => {
+      check(current);
+      return change(current);
+    });
+    if (!row) throw new NotFoundError('Order', orderId);
+    const order = toApiOrder(row);
+    reply.header('etag', etagOf(order));
+    return order;
+  }
+
   return {
     async listOrders(request) {
       const query = listQuery(request.query);
@@ -77,23 +88,25 @@ export function createOrderHandlers(repository: OrderRepository, idempotency: Id
 
     async createOrder(request, reply: FastifyReply) {
       const input = toOrderInput(request.body);
-      const created = await createOnce<OrderRow>(
+      const created = await createOnce(
         idempotency,
-        claimOf(request),
+        claimOf(request, { ...input, datetime: input.datetime.toISOString(), serviceIds: input.serviceIds.map(String) }),
         (hooks) => repository.create(input, hooks),
-        (row) => {
+        (row: OrderRow) => {
           const order = toApiOrder(row);
           return { status: 201, location: `/orders/${order.id}`, etag: etagOf(order), body: order };
         },
       );
-      return sendCreated(reply, created) as Schemas['Order'];
+      return sendCreated(reply, created);
     },
 
     async getOrder(request, reply: FastifyReply) {
       const row = await repository.get(BigInt(request.params.orderId));
       if (!row) throw new NotFoundError('Order', request.params.orderId);
-      const order = sendOrder(reply, row);
-      if (ifNoneMatchHits(request.headers['if-none-match'], reply.getHeader('etag') as string)) {
+      const order = toApiOrder(row);
+      const etag = etagOf(order);
+      reply.header('etag', etag);
+      if (ifNoneMatchHits(request.headers['if-none-match'], etag)) {
         reply.code(304);
         return undefined;
       }
@@ -101,32 +114,18 @@ export function createOrderHandlers(repository: OrderRepository, idempotency: Id
     },
 
     async replaceOrder(request, reply: FastifyReply) {
-      const { orderId } = request.params;
-      const check = requireMatch(request.headers['if-match'], orderId);
-      const row = await repository.update(BigInt(orderId), (current) => {
-        check(current);
-        return toOrderInput(request.body);
-      });
-      if (!row) throw new NotFoundError('Order', orderId);
-      return sendOrder(reply, row);
+      return updateOrder(request, reply, () => toOrderInput(request.body));
     },
 
     async updateOrder(request, reply: FastifyReply) {
-      const { orderId } = request.params;
-      const check = requireMatch(request.headers['if-match'], orderId);
-      const row = await repository.update(BigInt(orderId), (current) => {
-        check(current);
-        return merged(current, request.body);
-      });
-      if (!row) throw new NotFoundError('Order', orderId);
-      return sendOrder(reply, row);
+      return updateOrder(request, reply, (current) => merged(current, request.body));
     },
 
     async deleteOrder(request, reply: FastifyReply) {
       const { orderId } = request.params;
-      const ifMatch = request.headers['if-match'];
-      const deleted = await repository.delete(BigInt(orderId), ifMatch === undefined ? undefined : requireMatch(ifMatch, orderId));
-      if (!deleted) throw new NotFoundError('Order', orderId);
+      if (!(await repository.delete(BigInt(orderId), requireMatch(request.headers['if-match'], orderId)))) {
+        throw new NotFoundError('Order', orderId);
+      }
       reply.code(204);
       return undefined;
     },

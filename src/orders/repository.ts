@@ -49,8 +49,7 @@ const orderColumns = {
   services: servicesOfOrder,
 };
 
-type Tx = Transaction;
-type Queryable = Database | Tx;
+type Queryable = Database | Transaction;
 
 function withServiceIds(row: Omit<OrderRow, 'services'> & { services: { id: string; name: string }[] }): OrderRow {
   return { ...row, services: row.services.map((s) => ({ id: BigInt(s.id), name: s.name })) };
@@ -68,7 +67,7 @@ const MAX_ATTEMPTS = 3;
 const SLOT_LOCK_NAMESPACE = 3_110_001;
 const BUCKET_MS = 3 * 3_600_000;
 
-async function lockNeighbourhood(tx: Tx, datetime: Date): Promise<void> {
+async function lockNeighbourhood(tx: Transaction, datetime: Date): Promise<void> {
   const bucket = Math.floor(datetime.getTime() / BUCKET_MS);
   await tx.execute(
     sql`select pg_advisory_xact_lock(${SLOT_LOCK_NAMESPACE}, k) from generate_series(${bucket}::int, ${bucket + 1}::int) as k`,
@@ -114,7 +113,7 @@ export function createOrderRepository(db: Database) {
    * reported first. Holds the neighbourhood's slot locks until the
    * transaction ends, so the answer stays true until the write commits.
    */
-  async function assertBookable(tx: Tx, input: OrderInput, exceptId?: bigint): Promise<ServiceRow[]> {
+  async function assertBookable(tx: Transaction, input: OrderInput, exceptId?: bigint): Promise<ServiceRow[]> {
     await lockNeighbourhood(tx, input.datetime);
     const [{ found, missing }, conflicts] = await Promise.all([
       findServices(tx, input.serviceIds),
@@ -125,7 +124,7 @@ export function createOrderRepository(db: Database) {
     return found;
   }
 
-  async function insertServices(tx: Tx, orderId: bigint, serviceIds: bigint[]): Promise<void> {
+  async function insertServices(tx: Transaction, orderId: bigint, serviceIds: bigint[]): Promise<void> {
     await tx.insert(orderServices).values(serviceIds.map((serviceId, position) => ({ orderId, serviceId, position })));
   }
 
@@ -141,7 +140,7 @@ export function createOrderRepository(db: Database) {
    * a conflict, a foreign key violation is a service deleted meanwhile, and
    * a deadlock or serialization failure is tried again.
    */
-  async function write<T>(work: (tx: Tx, context: WriteContext) => Promise<T>): Promise<T> {
+  async function write<T>(work: (tx: Transaction, context: WriteContext) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       const context: WriteContext = {};
       try {
@@ -162,10 +161,18 @@ export function createOrderRepository(db: Database) {
     }
   }
 
-  /** The order, locked against concurrent writers until the transaction ends. */
-  async function lockOrder(tx: Tx, id: bigint): Promise<OrderRow | undefined> {
-    const [row] = await tx.select(orderColumns).from(orders).where(eq(orders.id, id)).for('update');
-    return row && withServiceIds(row);
+  /**
+   * The order, locked against concurrent writers until the transaction ends.
+   * Lock first, then read in a second statement: a statement that waited
+   * for the lock sees the new order row but computes its services subquery
+   * from the snapshot it started with (READ COMMITTED), which would let a
+   * merge patch undo a concurrent change to the services.
+   */
+  async function lockOrder(tx: Transaction, id: bigint): Promise<OrderRow | undefined> {
+    const [locked] = await tx.select({ id: orders.id }).from(orders).where(eq(orders.id, id)).for('update');
+    if (!locked) return undefined;
+    const [row] = await tx.select(orderColumns).from(orders).where(eq(orders.id, id));
+    return withServiceIds(row!);
   }
 
   return {
@@ -227,15 +234,11 @@ export function createOrderRepository(db: Database) {
     },
 
     /**
-     * Deletes an order for good; false when it did not exist. With `check`,
-     * the order is locked and shown to it first; it may throw to refuse.
+     * Deletes an order for good; false when it did not exist. `check` sees
+     * the locked order first and may throw to refuse (a stale If-Match).
      */
-    async delete(id: bigint, check?: (current: OrderRow) => void): Promise<boolean> {
-      if (!check) {
-        const deleted = await db.delete(orders).where(eq(orders.id, id)).returning({ id: orders.id });
-        return deleted.length > 0;
-      }
-      return db.transaction(async (tx) => {
+    async delete(id: bigint, check: (current: OrderRow) => void = () => {}): Promise<boolean> {
+      return write(async (tx) => {
         const current = await lockOrder(tx, id);
         if (!current) return false;
         check(current);

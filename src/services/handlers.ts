@@ -15,13 +15,13 @@ export function createServiceHandlers(repository: ServiceRepository, idempotency
     },
 
     async createService(request, reply: FastifyReply) {
-      const created = await createOnce<ServiceRow>(
+      const created = await createOnce(
         idempotency,
-        claimOf(request),
+        claimOf(request, request.body),
         (hooks) => repository.create(request.body.name, hooks),
-        (row) => ({ status: 201, location: `/services/${row.id}`, body: toApiService(row) }),
+        (row: ServiceRow) => ({ status: 201, location: `/services/${row.id}`, body: toApiService(row) }),
       );
-      return sendCreated(reply, created) as Schemas['Service'];
+      return sendCreated(reply, created);
     },
 
     async getService(request) {
