@@ -31,6 +31,17 @@ function counts(diff: Diff): boolean {
   return diff.path[1] === 'securitySchemes' && diff.action !== 'add';
 }
 
+/** api-smart-diff 1.0.6 judges a response header's `required` as it would a
+ * request parameter's, the wrong way round: a header the service stops
+ * promising breaks clients, one it starts promising does not. */
+function isBreaking(diff: Diff): boolean {
+  const { path, before, after } = diff;
+  if (path.at(-1) === 'required' && path.at(-3) === 'headers' && path.includes('responses')) {
+    return before === true && after !== true;
+  }
+  return diff.type === 'breaking';
+}
+
 type Json = Record<string | number, any>;
 const inRequest = (path: Diff['path']) => path[0] === 'paths' && !path.includes('responses');
 
@@ -57,7 +68,7 @@ function newRequestEnums(merged: Json, diffs: Diff[]): BreakingChange[] {
 export function breakingChanges(released: Spec, working: Spec): BreakingChange[] {
   const { diffs, merged } = apiCompare(released, working);
   const classified = diffs
-    .filter((diff) => diff.type === 'breaking' && counts(diff))
+    .filter((diff) => counts(diff) && isBreaking(diff))
     .map((diff) => ({ where: diff.path.join('.'), what: diff.description || `${diff.action} ${diff.path.at(-1)}` }));
   return [...classified, ...newRequestEnums(merged, diffs)];
 }

@@ -73,13 +73,21 @@ t.test('additive changes pass', async (t) => {
     s.paths['/orders'].post.parameters = [{ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string' } }];
     s.paths['/orders'].get.parameters.push({ name: 'service', in: 'query', required: false, schema: { type: 'string' } });
     s.paths['/orders/{orderId}'].put.responses['412'] = s.paths['/orders/{orderId}'].put.responses['409'];
-    s.paths['/orders/{orderId}'].get.responses['200'].headers = { ETag: { schema: { type: 'string' } } };
+    s.paths['/orders/{orderId}'].get.responses['200'].headers = { ETag: { required: true, schema: { type: 'string' } } };
     schemas(s).OrderInput.properties.note = { type: 'string' };
     schemas(s).ServiceInput.properties.name.maxLength = 200;
     s.components.securitySchemes = { bearer: { type: 'http', scheme: 'bearer' } };
   }));
   t.same(verdict.breaking, []);
   t.equal(verdict.ok, true);
+});
+
+t.test('a response header that becomes required passes; one that stops being required is caught', async (t) => {
+  const optionalLocation = changed((s) => delete s.components.headers.Location.required);
+  t.same(gate(optionalLocation, released).breaking, []);
+  const verdict = gate(released, optionalLocation);
+  t.equal(verdict.ok, false);
+  t.ok(verdict.breaking.some((c) => /responses\.201\.headers\.Location\.required/.test(c.where)));
 });
 
 t.test('the unchanged spec passes', async (t) => {
