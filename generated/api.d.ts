@@ -503,7 +503,7 @@ export interface components {
                  * @description Seconds to wait before retrying.
                  * @example 5
                  */
-                "Retry-After"?: number;
+                "Retry-After": number;
                 [name: string]: unknown;
             };
             content: {
