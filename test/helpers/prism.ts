@@ -47,7 +47,7 @@ export function startPrism(upstream: string): Promise<Prism> {
 }
 
 /** Throws when Prism flagged the response, or answered itself instead of forwarding it. */
-export function assertPrismPassed(where: string, response: RawResponse): void {
+export function assertPrismPassed(where: string, response: Pick<RawResponse, 'headers' | 'body'>): void {
   const violations = response.headers['sl-violations'];
   if (violations) throw new Error(`prism: ${where} breaks the contract: ${violations}\n${response.body}`);
   // The service sets x-request-id on every response; Prism's own answers
