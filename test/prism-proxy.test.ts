@@ -6,7 +6,8 @@ import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import t from 'tap';
 import { send } from './helpers/http.js';
-import { assertPrismPassed, prismForwardsUnchanged, startPrism } from './helpers/prism.js';
+import { loadSpec } from '../src/contract/spec.js';
+import { assertPrismPassed, prismForwardsUnchanged, prismRouting, startPrism } from './helpers/prism.js';
 
 const order = {
   id: '1000',
@@ -73,4 +74,16 @@ t.test('requests Prism would change or not forward go to the service directly', 
   t.notOk(request('POST', '/orders', '{"datetime":'), 'Prism would answer malformed JSON itself');
   t.notOk(request('POST', '/orders', 'null'), 'Prism would drop a bare scalar');
   t.notOk(request('POST', '/orders', '{"__proto__":{}}'), 'Prism would drop the key');
+});
+
+t.test('a request without the credentials an operation requires goes to the service directly', async (t) => {
+  // Prism answers such a request with its own 401, whatever the service does.
+  const spec = loadSpec();
+  spec.components.securitySchemes = { bearer: { type: 'http', scheme: 'bearer' }, key: { type: 'apiKey', in: 'header', name: 'X-Api-Key' } };
+  Object.assign(spec, { security: [{ bearer: [] }, { key: [] }] });
+  const forwards = prismRouting(spec);
+  t.notOk(forwards({ method: 'GET', url: '/orders/223' }));
+  t.ok(forwards({ method: 'GET', url: '/orders/223', headers: { Authorization: 'Bearer k' } }));
+  t.ok(forwards({ method: 'GET', url: '/orders/223', headers: { 'x-api-key': 'k' } }));
+  t.ok(forwards({ method: 'GET', url: '/healthz' }), 'security: [] needs nothing');
 });

@@ -55,29 +55,63 @@ export function assertPrismPassed(where: string, response: Pick<RawResponse, 'he
   if (!response.headers['x-request-id']) throw new Error(`prism: ${where} was answered by Prism, not the service: ${response.body}`);
 }
 
-const operations = Object.entries(loadSpec().paths).map(([path, item]) => ({
-  regex: new RegExp(`^${path.replace(/{\w+}/g, '[^/]+').replaceAll('.', '\\.')}$`),
-  methods: Object.keys(item).map((key) => key.toUpperCase()),
-}));
+type Requirement = Record<string, string[]>;
+interface SecurityScheme {
+  type: string;
+  in?: string;
+  name?: string;
+}
+type Spec = ReturnType<typeof loadSpec> & { security?: Requirement[] };
+
+/** The request header a security scheme reads its credential from. */
+const credentialHeader = (scheme: SecurityScheme | undefined) =>
+  (scheme?.type === 'apiKey' && scheme.in === 'header' ? scheme.name! : 'authorization').toLowerCase();
+
+function operationsOf(spec: Spec) {
+  const schemes = (spec.components.securitySchemes ?? {}) as Record<string, SecurityScheme>;
+  return Object.entries(spec.paths).flatMap(([path, item]) =>
+    Object.entries(item)
+      .filter(([method]) => method !== 'parameters')
+      .map(([method, operation]) => ({
+        regex: new RegExp(`^${path.replace(/{\w+}/g, '[^/]+').replaceAll('.', '\\.')}$`),
+        method: method.toUpperCase(),
+        // Each requirement lists the credentials that together satisfy it;
+        // an empty one (`security: []` or `- {}`) means none are needed.
+        security: ((operation.security as Requirement[] | undefined) ?? spec.security ?? []).map((requirement) =>
+          Object.keys(requirement).map((name) => credentialHeader(schemes[name])),
+        ),
+      })),
+  );
+}
 
 /**
- * Whether Prism passes this request on to the service unchanged. Prism
+ * Whether Prism passes a request on to the service unchanged. Prism
  * answers itself for a route or method the spec lacks (404, 405, and HEAD,
- * which OpenAPI cannot declare) and for a body it cannot parse, and it
- * re-serialises JSON bodies: whitespace padding (the 64 KiB test), a
- * `__proto__` key or a bare JSON scalar would reach the service changed.
- * Those requests go to the service directly (their responses are still
- * held to the contract by the project's own check); all others go
- * through Prism.
+ * which OpenAPI cannot declare), for a body it cannot parse, and (even with
+ * --validate-request=false) with a 401 for a request without the
+ * credentials the operation's `security` requires. And it re-serialises
+ * JSON bodies: whitespace padding (the 64 KiB test), a `__proto__` key or a
+ * bare JSON scalar would reach the service changed. Those requests go to
+ * the service directly (their responses are still held to the contract by
+ * the project's own check); all others go through Prism.
  */
-export function prismForwardsUnchanged({ method, url, payload }: RawRequest): boolean {
-  const path = url.split('?')[0]!;
-  if (!operations.some((op) => op.regex.test(path) && op.methods.includes(method.toUpperCase()))) return false;
-  if (payload === undefined || payload === '') return true;
-  try {
-    const parsed: unknown = JSON.parse(payload);
-    return typeof parsed === 'object' && parsed !== null && JSON.stringify(parsed) === payload && !/"(__proto__|constructor)"\s*:/.test(payload);
-  } catch {
-    return false;
-  }
+export function prismRouting(spec: Spec): (request: RawRequest) => boolean {
+  const operations = operationsOf(spec);
+  return ({ method, url, headers = {}, payload }) => {
+    const path = url.split('?')[0]!;
+    const operation = operations.find((op) => op.regex.test(path) && op.method === method.toUpperCase());
+    if (!operation) return false;
+    const sent = new Set(Object.keys(headers).map((name) => name.toLowerCase()));
+    const { security } = operation;
+    if (security.length > 0 && !security.some((needs) => needs.every((header) => sent.has(header)))) return false;
+    if (payload === undefined || payload === '') return true;
+    try {
+      const parsed: unknown = JSON.parse(payload);
+      return typeof parsed === 'object' && parsed !== null && JSON.stringify(parsed) === payload && !/"(__proto__|constructor)"\s*:/.test(payload);
+    } catch {
+      return false;
+    }
+  };
 }
+
+export const prismForwardsUnchanged = prismRouting(loadSpec());
