@@ -1,15 +1,17 @@
 // A second client, made at test time by a generator this project does not
 // otherwise use (@hey-api/openapi-ts, with its zod plugin and the SDK's
 // `validator: true`), the way a consumer team would make theirs from
-// openapi/openapi.yaml. The output goes to a fresh folder under build/
-// (gitignored) and is removed after the test; it is loaded with import().
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+// openapi/openapi.yaml. The output goes to a fresh temporary folder outside
+// the project (never committed, not counted in coverage), removed after the
+// test, and is loaded with import().
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createClient } from '@hey-api/openapi-ts';
 import { SPEC_PATH } from '../../src/contract/spec.js';
 
-const BUILD = fileURLToPath(new URL('../../build/', import.meta.url));
+const NODE_MODULES = fileURLToPath(new URL('../../node_modules', import.meta.url));
 
 /** The result every generated SDK function resolves to (errors are not thrown). */
 export interface SdkResult {
@@ -30,9 +32,12 @@ export interface GeneratedClient {
 }
 
 export async function generateHeyApiClient(t: { teardown(fn: () => void): void }): Promise<GeneratedClient> {
-  mkdirSync(BUILD, { recursive: true });
-  const output = mkdtempSync(join(BUILD, 'hey-api-client-'));
-  t.teardown(() => rmSync(output, { recursive: true, force: true }));
+  const root = mkdtempSync(join(tmpdir(), 'hey-api-client-'));
+  t.teardown(() => rmSync(root, { recursive: true, force: true }));
+  // The generated code is ES modules importing zod: say so, and let it find the project's.
+  writeFileSync(join(root, 'package.json'), '{ "type": "module" }\n');
+  symlinkSync(NODE_MODULES, join(root, 'node_modules'), 'dir');
+  const output = join(root, 'client');
   await createClient({
     // An absolute path: hey-api reads a relative "a/b.yaml" as a name in its
     // online registry.
