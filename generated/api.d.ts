@@ -271,7 +271,8 @@ export interface components {
         /**
          * Format: date-time
          * @description When the order takes place: an RFC 3339 date-time with an offset
-         *     (`Z` or `±hh:mm`). Truncated to milliseconds.
+         *     (`Z` or `±hh:mm`). Truncated to milliseconds. Must be at least 3
+         *     hours from every other order (`409` otherwise).
          * @example 2024-05-01T09:00:00Z
          */
         DateTimeInput: string;
@@ -286,6 +287,7 @@ export interface components {
         ServiceRef: {
             id: components["schemas"]["Id"];
         };
+        /** @description An inspection order as stored; date-times in UTC with milliseconds. */
         Order: {
             id: components["schemas"]["Id"];
             /**
@@ -312,6 +314,7 @@ export interface components {
              */
             updatedAt: string;
         };
+        /** @description One page of orders, sorted by `datetime`, then `id`. */
         OrderPage: {
             data: components["schemas"]["Order"][];
             /** @description Pass as `cursor` for the next page; `null` on the last page. */
@@ -1386,6 +1389,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "openapi": "3.0.3",
+                     *       "info": {
+                     *         "title": "Order service",
+                     *         "version": "1.0.0"
+                     *       },
+                     *       "paths": {}
+                     *     }
+                     */
                     "application/json": {
                         [key: string]: unknown;
                     };
@@ -1408,6 +1421,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example openapi: 3.0.3
+                     *     info:
+                     *       title: Order service
+                     *       version: 1.0.0
+                     */
                     "application/yaml": string;
                 };
             };
@@ -1428,6 +1447,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /** @example <!DOCTYPE html><html><head><title>Order service</title></head><body>…</body></html> */
                     "text/html": string;
                 };
             };

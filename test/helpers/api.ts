@@ -1,10 +1,12 @@
 // A test's way into the service: the app built on a fresh database, driven
-// through app.inject, with every response held to the contract.
+// through app.inject (or, with CONTRACT_PROXY=prism, over HTTP through
+// Prism: see transport.ts), with every response held to the contract.
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { buildApp, type AppOptions } from '../../src/app.js';
 import type { DatabaseHandle } from '../../src/db/client.js';
 import { assertMatchesContract } from './contract.js';
 import { freshDatabase } from './database.js';
+import { transportFor } from './transport.js';
 
 const JSON_HEADERS = { 'content-type': 'application/json' };
 const MERGE_PATCH_HEADERS = { 'content-type': 'application/merge-patch+json' };
@@ -34,8 +36,9 @@ export interface Api {
 }
 
 export async function apiFor(app: FastifyInstance, database: DatabaseHandle): Promise<Api> {
+  const transport = await transportFor(app);
   async function request(options: InjectOptions): Promise<ApiResponse> {
-    const response = await app.inject(options);
+    const response = await transport(options);
     const observed = {
       method: String(options.method ?? 'GET').toUpperCase(),
       url: String(options.url),
@@ -45,7 +48,7 @@ export async function apiFor(app: FastifyInstance, database: DatabaseHandle): Pr
     };
     assertMatchesContract(observed);
     const json = /json/.test(String(response.headers['content-type'] ?? '')) && response.body !== '';
-    return { status: response.statusCode, headers: response.headers, body: json ? response.json() : response.body, text: response.body };
+    return { status: response.statusCode, headers: response.headers, body: json ? JSON.parse(response.body) : response.body, text: response.body };
   }
   return {
     app,
