@@ -10,6 +10,7 @@ import { loadSpec } from './contract/spec.js';
 import type { DatabaseHandle } from './db/client.js';
 import { registerMethodNotAllowed } from './http/method-not-allowed.js';
 import { createErrorHandler, notFoundHandler } from './http/problem.js';
+import { serverOptions } from './http/server-options.js';
 import { InvalidInputError } from './domain/errors.js';
 import { createHandlers } from './handlers.js';
 import { createRequestValidation } from './http/validation.js';
@@ -27,9 +28,7 @@ export async function buildApp({ database, http = {}, logger = false, docsPath }
     bodyLimit: BODY_LIMIT_BYTES,
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
-    requestTimeout: http.requestTimeoutMs ?? 10_000,
-    keepAliveTimeout: http.keepAliveTimeoutMs ?? 72_000,
-    return503OnClosing: true,
+    ...serverOptions(http),
   });
 
   const validation = createRequestValidation();
