@@ -8,6 +8,7 @@ import openapiGlue from 'fastify-openapi-glue';
 import { BODY_LIMIT_BYTES, type Config } from './config.js';
 import { loadSpec } from './contract/spec.js';
 import type { DatabaseHandle } from './db/client.js';
+import { useStrictJsonBodies } from './http/json-body.js';
 import { registerMethodNotAllowed } from './http/method-not-allowed.js';
 import { createErrorHandler, notFoundHandler } from './http/problem.js';
 import { serverOptions } from './http/server-options.js';
@@ -37,6 +38,7 @@ export async function buildApp({ database, http = {}, logger = false, docsPath }
   app.setNotFoundHandler(notFoundHandler);
   // Only JSON bodies: without this, text/plain would be parsed as a string.
   app.removeContentTypeParser('text/plain');
+  useStrictJsonBodies(app);
   // Fastify skips body validation when there is no body at all; the spec
   // makes every request body required.
   app.addHook('preValidation', async (request) => {
