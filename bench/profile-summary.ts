@@ -41,9 +41,10 @@ for (const file of process.argv.slice(2)) {
     const key = `${functionName || '(anonymous)'} ${pkg} ${url.split('/').pop()}:${lineNumber + 1}`;
     byFunction.set(key, (byFunction.get(key) ?? 0) + us);
   }
+  const busy = [...byPackage.values()].reduce((a, b) => a + b, 0);
   const top = (map: Map<string, number>, n: number) =>
     [...map].sort((a, b) => b[1] - a[1]).slice(0, n).map(([k, us]) => `${((100 * us) / total).toFixed(1).padStart(5)} %  ${k}`);
-  console.log(`\n${file} (${(total / 1e6).toFixed(1)} s sampled)\n-- self time by package`);
+  console.log(`\n${file} (${(total / 1e6).toFixed(1)} s sampled, ${(busy / 1e6).toFixed(2)} s busy)\n-- self time by package`);
   console.log(top(byPackage, 15).join('\n'));
   console.log('-- hottest functions');
   console.log(top(byFunction, 25).join('\n'));

@@ -26,7 +26,7 @@ const page = (data: Data) => {
 };
 const createBody = () =>
   JSON.stringify({
-    datetime: new Date(CREATES_START + nextSlot++ * SLOT_MS).toISOString(),
+    datetime: new Date(CREATES_START + nextSlot++ * 2 * SLOT_MS).toISOString(),
     totalfee: 250.5,
     services: [{ id: '123' }, { id: '456' }],
   });
