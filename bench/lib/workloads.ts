@@ -16,6 +16,8 @@ export interface Data {
 const JSON_HEADERS = { 'content-type': 'application/json' };
 // Each create in this process takes the next slot, across every run and
 // target, so none of them ever conflicts with another or with the data.
+// Slots are 6 h apart: 3 h apart, neighbours would share a slot-lock bucket
+// and each create would queue behind the previous one's transaction.
 let nextSlot = 0;
 
 const pick = (n: number) => Math.floor(Math.random() * n);
