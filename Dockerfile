@@ -2,7 +2,9 @@
 # docs page; the runtime stage carries production dependencies only.
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
+# scripts/ holds the postinstall patch for postgres.js (see scripts/patch-postgres.mjs).
 COPY package.json package-lock.json ./
+COPY scripts ./scripts
 RUN npm ci --no-audit --no-fund
 COPY . .
 RUN npm run -s docs && npm run -s typecheck
@@ -11,6 +13,7 @@ FROM node:20-bookworm-slim AS runtime
 ENV NODE_ENV=production HOST=0.0.0.0 PORT=3000
 WORKDIR /app
 COPY package.json package-lock.json ./
+COPY scripts ./scripts
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY tsconfig.json ./
 COPY openapi ./openapi

@@ -9,8 +9,10 @@ import { createBearerAuth } from './auth/api-keys.js';
 import { BODY_LIMIT_BYTES, type ApiKey, type Config } from './config.js';
 import { loadSpec } from './contract/spec.js';
 import type { DatabaseHandle } from './db/client.js';
+import { useStrictJsonBodies } from './http/json-body.js';
 import { registerMethodNotAllowed } from './http/method-not-allowed.js';
 import { createErrorHandler, notFoundHandler } from './http/problem.js';
+import { serverOptions } from './http/server-options.js';
 import { createHandlers } from './handlers.js';
 import { authenticateBeforeBody, requireDeclaredBody } from './http/request-guards.js';
 import { createRequestValidation } from './http/validation.js';
@@ -35,9 +37,7 @@ export async function buildApp({ database, apiKeys = [], http = {}, logger = fal
     bodyLimit: BODY_LIMIT_BYTES,
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
-    requestTimeout: http.requestTimeoutMs ?? 10_000,
-    keepAliveTimeout: http.keepAliveTimeoutMs ?? 72_000,
-    return503OnClosing: true,
+    ...serverOptions(http),
   });
 
   if (apiKeys.length === 0) {
@@ -50,8 +50,8 @@ export async function buildApp({ database, apiKeys = [], http = {}, logger = fal
   app.setNotFoundHandler(notFoundHandler);
   // Only JSON bodies: without this, text/plain would be parsed as a string.
   app.removeContentTypeParser('text/plain');
-  // PATCH takes JSON Merge Patch documents, parsed as strictly as JSON.
-  app.addContentTypeParser('application/merge-patch+json', { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
+  // JSON, and PATCH's JSON Merge Patch, parsed strictly (UTF-8 only).
+  useStrictJsonBodies(app);
   app.addHook('preValidation', requireDeclaredBody);
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);

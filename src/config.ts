@@ -30,7 +30,11 @@ export interface Config {
     requestTimeoutMs: number;
     /** Above a typical load balancer's idle timeout (60 s), so the LB closes first. */
     keepAliveTimeoutMs: number;
+    /** Every request is answered within this (503 if the database is too slow or away). */
+    handlerTimeoutMs: number;
   };
+  /** A graceful shutdown that takes longer than this is cut short (exit 1). */
+  shutdownTimeoutMs: number;
 }
 
 /** Request bodies larger than this are answered 413. */
@@ -96,6 +100,8 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     http: {
       requestTimeoutMs: integer(env, 'REQUEST_TIMEOUT_MS', 10_000, 100, 600_000),
       keepAliveTimeoutMs: integer(env, 'KEEP_ALIVE_TIMEOUT_MS', 72_000, 1000, 600_000),
+      handlerTimeoutMs: integer(env, 'HANDLER_TIMEOUT_MS', 8_000, 100, 600_000),
     },
+    shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 9_000, 100, 600_000),
   });
 }

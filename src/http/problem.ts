@@ -35,7 +35,7 @@ function problem(status: number, kind: string, title: string, detail: string, ex
   return { type: `/problems/${kind}`, title, status, detail, ...extra };
 }
 
-function invalid(errors: InvalidInput[]): Problem {
+export function invalid(errors: InvalidInput[]): Problem {
   const detail =
     errors.length === 1 ? 'The request has 1 invalid input.' : `The request has ${errors.length} invalid inputs.`;
   return problem(400, 'validation', 'Invalid request', detail, { errors });
@@ -79,10 +79,16 @@ export function problemFor(thrown: unknown, request: FastifyRequest, validation:
       unknownServiceIds: error.unknownServiceIds,
     });
   }
-  if (isDatabaseUnavailable(error)) {
+  const fastifyError = error as Partial<FastifyError>;
+  // Past the handler deadline (HANDLER_TIMEOUT_MS): still reading a slow
+  // client's body (a route that takes one has none yet), or waiting on the database.
+  const readingBody = request.body === undefined && request.routeOptions.schema?.body !== undefined;
+  if (fastifyError.code === 'FST_ERR_HANDLER_TIMEOUT' && readingBody) {
+    return problem(408, 'request-timeout', 'Request timeout', 'The request body did not arrive in time.');
+  }
+  if (isDatabaseUnavailable(error) || fastifyError.code === 'FST_ERR_HANDLER_TIMEOUT') {
     return problem(503, 'unavailable', 'Service unavailable', 'The database is unreachable; retry later.');
   }
-  const fastifyError = error as Partial<FastifyError>;
   if (fastifyError.validation) return invalid(validation.errorsOf(request, fastifyError));
   switch (fastifyError.code) {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
@@ -112,6 +118,7 @@ export function problemFor(thrown: unknown, request: FastifyRequest, validation:
 export function sendProblem(reply: FastifyReply, body: Problem): FastifyReply {
   if (body.status === 503) reply.header('retry-after', RETRY_AFTER_SECONDS);
   if (body.status === 401) reply.header('www-authenticate', 'Bearer realm="order-service"');
+  if (body.status === 408) reply.header('connection', 'close'); // the rest of the body would follow
   return reply.code(body.status).type(PROBLEM_CONTENT_TYPE).send({ ...body, instance: reply.request.url.split('?')[0] });
 }
 

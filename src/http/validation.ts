@@ -3,10 +3,11 @@
 // coerced to the declared types. A failing request is answered with every
 // failing input of every part (path, query, headers, body), not only the
 // first part that Fastify happened to check.
-import type { ErrorObject, ValidateFunction } from 'ajv';
+import type { ErrorObject } from 'ajv';
 import type { FastifyError, FastifyRequest, FastifySchemaCompiler } from 'fastify';
 import type { InvalidInput } from '../domain/errors.js';
 import { createAjv } from './ajv.js';
+import { withStorableText, type Validate } from './storable-text.js';
 
 const PARTS = [
   { httpPart: 'params', in: 'path', value: (r: FastifyRequest) => r.params },
@@ -45,12 +46,14 @@ export interface RequestValidation {
 export function createRequestValidation(): RequestValidation {
   const bodyAjv = createAjv({ coerceTypes: false });
   const textAjv = createAjv({ coerceTypes: 'array' });
-  const compiled = new Map<string, ValidateFunction>();
+  const compiled = new Map<string, Validate>();
 
   return {
     compiler({ schema, method, url, httpPart }) {
-      const ajv = httpPart === 'body' ? bodyAjv : textAjv;
-      const validate = ajv.compile(httpPart === 'headers' ? lowerCaseHeaderNames(schema as HeaderSchema) : (schema as object));
+      const validate =
+        httpPart === 'body'
+          ? withStorableText(bodyAjv.compile(schema as object))
+          : textAjv.compile(httpPart === 'headers' ? lowerCaseHeaderNames(schema as HeaderSchema) : (schema as object));
       compiled.set(routeKey(method, url, httpPart ?? ''), validate);
       return validate;
     },

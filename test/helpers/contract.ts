@@ -25,9 +25,11 @@ function deref(pointer: string): { pointer: string; node: Json } {
   return typeof node.$ref === 'string' ? deref(node.$ref.slice(1)) : { pointer, node };
 }
 
+// A path parameter may be empty: Fastify routes /services/ to
+// /services/{serviceId} with an empty id (a malformed id, so a 400).
 const templates = Object.keys(spec.paths).map((path) => ({
   path,
-  regex: new RegExp(`^${path.replace(/{\w+}/g, '[^/]+').replaceAll('.', '\\.')}$`),
+  regex: new RegExp(`^${path.replace(/{\w+}/g, '[^/]*').replaceAll('.', '\\.')}$`),
 }));
 
 export interface Observed {
@@ -100,4 +102,12 @@ export function assertMatchesContract(observed: Observed): void {
   const value = type.endsWith('json') ? JSON.parse(observed.body) : observed.body;
   validateSchema(schemaPointer, value, where);
   if (type === 'application/problem+json') checkProblem(observed, where);
+}
+
+/**
+ * For answers given before any route is chosen (408 and 431 from Node's
+ * HTTP parser), which no operation declares: a problem+json all the same.
+ */
+export function assertIsProblem(observed: Observed): void {
+  checkProblem(observed, `${observed.method} ${observed.url} → ${observed.status}`);
 }

@@ -7,7 +7,8 @@ export interface RawRequest {
   method: string;
   url: string;
   headers?: Record<string, string>;
-  payload?: string;
+  /** Bytes as given: a Buffer may hold what is not valid UTF-8. */
+  payload?: string | Buffer;
 }
 
 export interface RawResponse {
@@ -18,7 +19,7 @@ export interface RawResponse {
 
 export function send(baseUrl: string, { method, url, headers = {}, payload }: RawRequest): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
-    const body = payload === undefined ? undefined : Buffer.from(payload);
+    const body = payload === undefined ? undefined : Buffer.isBuffer(payload) ? payload : Buffer.from(payload);
     const req = httpRequest(new URL(url, baseUrl), {
       method,
       headers: body ? { ...headers, 'content-length': String(body.length) } : headers,

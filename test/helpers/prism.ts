@@ -110,6 +110,8 @@ export function prismRouting(spec: Spec): (request: RawRequest) => boolean {
     const authorization = Object.entries(headers).find(([name]) => name.toLowerCase() === 'authorization')?.[1];
     if (security.length > 0 && authorization !== undefined && !/^Bearer \S+$/.test(authorization)) return false;
     if (payload === undefined || payload === '') return true;
+    // Raw bytes (e.g. not UTF-8) are exactly what Prism would re-encode.
+    if (typeof payload !== 'string') return false;
     try {
       const parsed: unknown = JSON.parse(payload);
       return typeof parsed === 'object' && parsed !== null && JSON.stringify(parsed) === payload && !/"(__proto__|constructor)"\s*:/.test(payload);

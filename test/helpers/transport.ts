@@ -12,7 +12,9 @@ export type Transport = (options: InjectOptions) => Promise<RawResponse>;
 
 function toRaw(options: InjectOptions): RawRequest {
   const { payload } = options;
-  if (payload !== undefined && typeof payload !== 'string') throw new Error('tests send payloads as strings');
+  if (payload !== undefined && typeof payload !== 'string' && !Buffer.isBuffer(payload)) {
+    throw new Error('tests send payloads as strings or bytes');
+  }
   return {
     method: String(options.method ?? 'GET').toUpperCase(),
     url: String(options.url),

@@ -1,0 +1,58 @@
+// One load run with autocannon (programmatic), and the medians over runs.
+// Throughput is completed requests / elapsed time (autocannon's per-second
+// average means little for short runs); latencies come from its histogram.
+import autocannon from 'autocannon';
+import { requestsFor, type Data, type WorkloadName } from './workloads.js';
+
+export interface Run {
+  rps: number;
+  p50: number;
+  p99: number;
+  /** Responses outside 2xx, connection errors and timeouts: a valid run has none. */
+  failures: number;
+}
+
+export interface LoadOptions {
+  connections: number;
+  durationS: number;
+}
+
+export async function measure(urls: string[], workload: WorkloadName, data: Data, options: LoadOptions): Promise<Run> {
+  const result = await autocannon({
+    url: (urls.length === 1 ? urls[0] : urls) as string, // autocannon spreads connections over several urls
+    connections: options.connections,
+    duration: options.durationS,
+    requests: requestsFor(workload, data),
+    timeout: 10,
+  });
+  return {
+    rps: result.requests.total / Math.max(result.duration, 0.001),
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    failures: result.non2xx + result.errors + result.timeouts,
+  };
+}
+
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+export interface Summary {
+  rps: number;
+  p50: number;
+  p99: number;
+  failures: number;
+  runs: Run[];
+}
+
+export function summarise(runs: Run[]): Summary {
+  return {
+    rps: median(runs.map((r) => r.rps)),
+    p50: median(runs.map((r) => r.p50)),
+    p99: median(runs.map((r) => r.p99)),
+    failures: runs.reduce((n, r) => n + r.failures, 0),
+    runs,
+  };
+}

@@ -1,0 +1,66 @@
+// HTTP/1.1 written by hand on a TCP socket, for what fetch cannot do: send a
+// request slowly or in pieces, send headers Node refuses, and see exactly
+// what comes back before the server closes the connection.
+import net from 'node:net';
+
+export interface RawResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+  /** Milliseconds from connecting until the server closed the connection. */
+  closedAfterMs: number;
+}
+
+export interface RawConnection {
+  write(text: string): void;
+  /** Resolves with what the server sent once it closes the connection (or after `idleMs` without data). */
+  response(idleMs?: number): Promise<RawResponse>;
+  end(): void;
+}
+
+export function parseResponse(text: string, closedAfterMs: number): RawResponse {
+  const split = text.indexOf('\r\n\r\n');
+  const [statusLine = '', ...lines] = text.slice(0, split).split('\r\n');
+  const headers = Object.fromEntries(
+    lines.map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]),
+  );
+  const length = Number(headers['content-length'] ?? text.length);
+  const body = Buffer.from(text.slice(split + 4)).subarray(0, length).toString();
+  return { status: Number(statusLine.split(' ')[1]), headers, body, closedAfterMs };
+}
+
+export async function rawConnection(url: string): Promise<RawConnection> {
+  const { hostname, port } = new URL(url);
+  const socket = net.connect(Number(port), hostname);
+  await new Promise((resolve, reject) => socket.once('connect', resolve).once('error', reject));
+  const started = Date.now();
+  let received = '';
+  socket.on('data', (chunk) => (received += chunk.toString()));
+  const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+  socket.on('error', () => {});
+  return {
+    write: (text) => void socket.write(text),
+    async response(idleMs) {
+      if (idleMs === undefined) await closed;
+      else {
+        // A complete response on a connection the server keeps open.
+        for (let last = received; ; last = received) {
+          await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, idleMs))]);
+          if (received === last || socket.destroyed) break;
+        }
+      }
+      return parseResponse(received, Date.now() - started);
+    },
+    end: () => void socket.end(),
+  };
+}
+
+/** True when nothing accepts connections at `url` any more. */
+export async function refusesConnections(url: string): Promise<boolean> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve) => {
+    const socket = net.connect(Number(port), hostname);
+    socket.once('connect', () => (socket.destroy(), resolve(false)));
+    socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code === 'ECONNREFUSED'));
+  });
+}
