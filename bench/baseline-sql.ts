@@ -1,7 +1,8 @@
 // The baseline's SQL, written by hand: the same database work the service
 // does for each benchmarked operation (one query for an order with its
-// services, one for a page, and for a create the slot locks, both checks and
-// both inserts in one transaction), with no ORM in between. Two small
+// services, one for a page, and for a create in one transaction: the slot
+// locks sent together with one statement for both checks, then one
+// statement for both inserts), with no ORM in between. Two small
 // drivers run it: postgres.js (prepared statements, as its tagged templates
 // would be) and PGlite, so both databases get a baseline.
 import { PGlite } from '@electric-sql/pglite';
@@ -44,11 +45,19 @@ export const FIRST_PAGE = `select ${ORDER_COLUMNS} from orders o order by o.date
 export const PAGE_FROM = `select ${ORDER_COLUMNS} from orders o where o.datetime >= $1 order by o.datetime, o.id limit $2`;
 
 export const LOCK_SLOTS = `select pg_advisory_xact_lock(3110001, k) from generate_series($1::int, $2::int) as k`;
-export const CONFLICTS = `select id::text as id from orders
-  where datetime > $1::timestamptz - interval '3 hours' and datetime < $1::timestamptz + interval '3 hours'
-  order by datetime`;
-export const SERVICES = `select id::text as id, name from services where id = any($1::bigint[])`;
-export const INSERT_ORDER = `insert into orders (datetime, totalfee) values ($1, $2)
-  returning id::text as id, datetime, totalfee::text as totalfee, created_at, updated_at`;
-export const INSERT_ORDER_SERVICES = `insert into order_services (order_id, service_id, position)
-  select $1, s, p - 1 from unnest($2::bigint[]) with ordinality as t(s, p)`;
+/** Known services of $1 (comma-separated ids) and orders less than 3 hours from $2. */
+export const CHECKS = `select
+  coalesce((select json_agg(json_build_object('id', id::text, 'name', name)) from services
+            where id = any(string_to_array($1, ',')::bigint[])), '[]'::json) as found,
+  array(select id::text from orders
+        where datetime > $2::timestamptz - interval '3 hours' and datetime < $2::timestamptz + interval '3 hours'
+        order by datetime) as conflicts`;
+export const INSERT_ORDER = `with inserted as (
+    insert into orders (datetime, totalfee) values ($1::timestamptz, $2::numeric)
+    returning id, datetime, totalfee, created_at, updated_at
+  ), linked as (
+    insert into order_services (order_id, service_id, position)
+    select inserted.id, t.id, t.position - 1
+    from inserted, unnest(string_to_array($3, ',')::bigint[]) with ordinality as t(id, position)
+  )
+  select id::text as id, datetime, totalfee::text as totalfee, created_at, updated_at from inserted`;

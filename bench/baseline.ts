@@ -64,16 +64,16 @@ app.post<{ Body: Input }>('/orders', async (request, reply) => {
   const ids = request.body.services.map((s) => s.id);
   const bucket = Math.floor(at.getTime() / BUCKET_MS);
   const outcome = await sql.transaction(async (tx) => {
-    await tx.query(q.LOCK_SLOTS, [bucket, bucket + 1]);
-    const [services, conflicts] = await Promise.all([
-      tx.query<{ id: string; name: string }>(q.SERVICES, [ids]),
-      tx.query<{ id: string }>(q.CONFLICTS, [at.toISOString()]),
+    // As the service does: the lock and the checks in one round trip (sent
+    // in this order), then one statement for the order and its services.
+    const [, [checked]] = await Promise.all([
+      tx.query(q.LOCK_SLOTS, [bucket, bucket + 1]),
+      tx.query<{ found: { id: string; name: string }[]; conflicts: string[] }>(q.CHECKS, [ids.join(','), at.toISOString()]),
     ]);
-    if (conflicts.length > 0) return { status: 409, body: { conflictingOrderIds: conflicts.map((c) => c.id) } };
-    if (services.length !== ids.length) return { status: 422, body: { status: 422 } };
-    const [row] = await tx.query<Row>(q.INSERT_ORDER, [at.toISOString(), request.body.totalfee.toFixed(2)]);
-    await tx.query(q.INSERT_ORDER_SERVICES, [row!.id, ids]);
-    const byId = new Map(services.map((s) => [s.id, s]));
+    if (checked!.found.length !== ids.length) return { status: 422, body: { status: 422 } };
+    if (checked!.conflicts.length > 0) return { status: 409, body: { conflictingOrderIds: checked!.conflicts } };
+    const [row] = await tx.query<Row>(q.INSERT_ORDER, [at.toISOString(), request.body.totalfee.toFixed(2), ids.join(',')]);
+    const byId = new Map(checked!.found.map((s) => [s.id, s]));
     return { status: 201, body: toOrder(row!, ids.map((id) => byId.get(id)!)) };
   });
   if (outcome.status === 201) reply.header('location', `/orders/${(outcome.body as { id: string }).id}`);

@@ -57,7 +57,7 @@ const OPERATIONS: Operation[] = [
   {
     name: 'deep cursor page of 50',
     expect: 200,
-    request: (db, n) => ({ method: 'GET', path: `/orders?limit=50&cursor=${encodeCursor(position(db, pick(n / 2, n - 60)))}` }),
+    request: (db, n) => ({ method: 'GET', path: `/orders?limit=50&cursor=${encodeCursor({ after: position(db, pick(n / 2, n - 60)) })}` }),
   },
 ];
 

@@ -582,6 +582,23 @@ export interface components {
                 "application/problem+json": components["schemas"]["OrderConflictProblem"];
             };
         };
+        /** @description The request body did not arrive before the service's deadline; the connection is closed. */
+        RequestTimeout: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "/problems/request-timeout",
+                 *       "title": "Request timeout",
+                 *       "status": 408,
+                 *       "detail": "The request body did not arrive in time."
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
         /** @description The request body is larger than 64 KiB. */
         PayloadTooLarge: {
             headers: {
@@ -599,7 +616,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description The request body is not `application/json`. */
+        /** @description The request body is not of the media type the operation takes (`application/json`; `application/merge-patch+json` for PATCH). */
         UnsupportedMediaType: {
             headers: {
                 [name: string]: unknown;
@@ -689,7 +706,10 @@ export interface components {
         ServiceId: components["schemas"]["Id"];
         /** @description The largest number of orders on the page. */
         Limit: number;
-        /** @description The `nextCursor` of the previous page; omit it for the first page. */
+        /**
+         * @description The `nextCursor` of the previous page; omit it for the first page. It
+         *     carries that page's `from` and `to`, which need not be sent again.
+         */
         Cursor: string;
         /**
          * @description Only orders at or after this instant (inclusive).
@@ -779,7 +799,10 @@ export interface operations {
             query?: {
                 /** @description The largest number of orders on the page. */
                 limit?: components["parameters"]["Limit"];
-                /** @description The `nextCursor` of the previous page; omit it for the first page. */
+                /**
+                 * @description The `nextCursor` of the previous page; omit it for the first page. It
+                 *     carries that page's `from` and `to`, which need not be sent again.
+                 */
                 cursor?: components["parameters"]["Cursor"];
                 /**
                  * @description Only orders at or after this instant (inclusive).
@@ -884,6 +907,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            408: components["responses"]["RequestTimeout"];
             409: components["responses"]["OrderConflictOrKeyInUse"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
@@ -997,6 +1021,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
             409: components["responses"]["OrderConflict"];
             412: components["responses"]["PreconditionFailed"];
             413: components["responses"]["PayloadTooLarge"];
@@ -1104,6 +1129,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
             409: components["responses"]["OrderConflict"];
             412: components["responses"]["PreconditionFailed"];
             413: components["responses"]["PayloadTooLarge"];
@@ -1191,6 +1217,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            408: components["responses"]["RequestTimeout"];
             409: components["responses"]["IdempotencyKeyInUse"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
@@ -1270,6 +1297,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];

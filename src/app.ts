@@ -7,14 +7,19 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import openapiGlue from 'fastify-openapi-glue';
 import { createBearerAuth } from './auth/api-keys.js';
 import { BODY_LIMIT_BYTES, type ApiKey, type Config } from './config.js';
-import { loadSpec } from './contract/spec.js';
+import { loadSpec, readSpecText } from './contract/spec.js';
 import type { DatabaseHandle } from './db/client.js';
 import { useStrictJsonBodies } from './http/json-body.js';
 import { registerMethodNotAllowed } from './http/method-not-allowed.js';
 import { createErrorHandler, notFoundHandler } from './http/problem.js';
 import { serverOptions } from './http/server-options.js';
 import { createHandlers } from './handlers.js';
-import { authenticateBeforeBody, requireDeclaredBody } from './http/request-guards.js';
+import {
+  authenticateBeforeBody,
+  ignoreUndeclaredBody,
+  refuseResponseOnlyMediaTypes,
+  requireDeclaredBody,
+} from './http/request-guards.js';
 import { createRequestValidation } from './http/validation.js';
 import { createIdempotencyStore } from './idempotency/store.js';
 
@@ -52,12 +57,15 @@ export async function buildApp({ database, apiKeys = [], http = {}, logger = fal
   app.removeContentTypeParser('text/plain');
   // JSON, and PATCH's JSON Merge Patch, parsed strictly (UTF-8 only).
   useStrictJsonBodies(app);
+  app.addHook('onRequest', ignoreUndeclaredBody);
   app.addHook('preValidation', requireDeclaredBody);
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
 
-  const spec = loadSpec();
+  const specText = readSpecText();
+  const spec = loadSpec(specText);
+  refuseResponseOnlyMediaTypes(app, spec);
   await app.register(swagger, { mode: 'static', specification: { document: spec as never } });
 
   const idempotency = createIdempotencyStore(database.db);
@@ -70,7 +78,9 @@ export async function buildApp({ database, apiKeys = [], http = {}, logger = fal
   const handlers = createHandlers(
     database,
     idempotency,
-    { json: () => app.swagger() as unknown as Record<string, unknown>, yaml: () => app.swagger({ yaml: true }) },
+    // The YAML goes out as written: re-serialised, it would lose its comments
+    // and the quotes that keep example date-times strings for YAML 1.1 readers.
+    { json: () => app.swagger() as unknown as Record<string, unknown>, yaml: () => specText },
     docsPath,
   );
   // The glue's routes get a scope of their own, so that moving security

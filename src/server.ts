@@ -8,9 +8,20 @@ import { buildApp } from './app.js';
 import { loadConfig } from './config.js';
 import { openDatabase } from './db/client.js';
 
-const config = loadConfig();
-const database = await openDatabase(config.database);
-const app = await buildApp({ database, apiKeys: config.apiKeys, http: config.http, logger: { level: config.logLevel } });
+/** Configuration, database and app, or one line saying why not (no stack trace for a newcomer to decode). */
+async function start() {
+  try {
+    const config = loadConfig();
+    const database = await openDatabase(config.database);
+    const app = await buildApp({ database, apiKeys: config.apiKeys, http: config.http, logger: { level: config.logLevel } });
+    return { config, database, app };
+  } catch (error) {
+    console.error(`order service cannot start: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  }
+}
+
+const { config, database, app } = await start();
 
 let stopping = false;
 async function stop(signal: string): Promise<void> {
@@ -35,5 +46,8 @@ async function stop(signal: string): Promise<void> {
 process.on('SIGTERM', () => void stop('SIGTERM'));
 process.on('SIGINT', () => void stop('SIGINT'));
 
-await app.listen({ port: config.port, host: config.host });
+await app.listen({ port: config.port, host: config.host }).catch((error: Error) => {
+  console.error(`order service cannot listen on ${config.host}:${config.port}: ${error.message}`);
+  process.exit(1);
+});
 app.log.info({ database: database.kind }, 'order service ready');

@@ -164,6 +164,8 @@ for (const [name, headers] of [
   ['text/plain', { 'content-type': 'text/plain' }],
   ['application/x-www-form-urlencoded', { 'content-type': 'application/x-www-form-urlencoded' }],
   ['application/xml', { 'content-type': 'application/xml' }],
+  ['text/html (a type the spec names only for responses)', { 'content-type': 'text/html' }],
+  ['application/problem+json', { 'content-type': 'application/problem+json' }],
   ['no Content-Type', {}],
 ] as const) {
   t.test(`a body sent as ${name} is 415`, async (t) => {
@@ -230,4 +232,17 @@ t.test('nothing that was refused was stored', async (t) => {
   // The only 201s above: the charset body, the body just under 64 KiB, the
   // order in the slot a 422 left free, and the order the 422 PUT targets.
   t.equal(await orderCount(), before + 4);
+});
+
+t.test('a body sent with DELETE is ignored, whatever its type or size', async (t) => {
+  for (const [headers, payload] of [
+    [{ 'content-type': 'text/plain' }, 'please'],
+    [{}, 'no content type'],
+    [{ 'content-type': 'application/json' }, `{"pad": "${'x'.repeat(70 * 1024)}"}`],
+  ] as const) {
+    const order = (await api.post('/orders', anOrder())).body;
+    const res = await api.request({ method: 'DELETE', url: `/orders/${order.id}`, headers, payload });
+    t.equal(res.status, 204, headers['content-type' as keyof typeof headers] ?? 'none');
+  }
+  t.equal((await api.request({ method: 'DELETE', url: '/services/4242', headers: { 'content-type': 'text/plain' }, payload: 'x' })).status, 404);
 });

@@ -2,6 +2,7 @@
 // serves its own spec and documentation.
 import t from 'tap';
 import { parse } from 'yaml';
+import { readSpecText } from '../src/contract/spec.js';
 import { createHandlers } from '../src/handlers.js';
 import { createIdempotencyStore } from '../src/idempotency/store.js';
 import { buildTestApi } from './helpers/api.js';
@@ -40,6 +41,7 @@ t.test('GET /openapi.json and /openapi.yaml serve the spec the service runs on',
   t.equal(asYaml.status, 200);
   t.match(asYaml.headers['content-type'], /^application\/yaml/);
   t.same(parse(asYaml.text).paths, asJson.body.paths);
+  t.equal(asYaml.text, readSpecText(), 'the YAML is the file as written, comments and quotes included');
 });
 
 t.test('GET /docs serves the self-contained Redoc page', async (t) => {

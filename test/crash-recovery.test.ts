@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
 import { anOrder, at, THREE_HOURS } from './helpers/fixtures.js';
-import { send } from './helpers/socket.js';
+import { sendChecked } from './helpers/socket.js';
 import { startServiceProcess } from './helpers/service-process.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -25,7 +25,7 @@ async function writeUntilKilled(url: string, kill: () => void): Promise<number> 
   const client = async () => {
     while (!dead) {
       try {
-        const res = await send(url, { method: 'POST', path: '/orders', body: anOrder({ datetime: at(new Date(Date.UTC(2300, 0, 1)), next++ * THREE_HOURS) }) });
+        const res = await sendChecked(url, { method: 'POST', path: '/orders', body: anOrder({ datetime: at(new Date(Date.UTC(2300, 0, 1)), next++ * THREE_HOURS) }) });
         if (res.status !== 201) throw new Error(`unexpected ${res.status}`);
         acknowledged.push(res.body);
       } catch (error) {
@@ -50,11 +50,11 @@ for (const round of [1, 2]) {
     t.ok(written > 0, `orders were being written when it died (${written})`);
 
     const restarted = await startServiceProcess(t, env);
-    t.equal((await send(restarted.url, { path: '/readyz' })).status, 200, 'the store opens');
+    t.equal((await sendChecked(restarted.url, { path: '/readyz' })).status, 200, 'the store opens');
     for (const order of acknowledged) {
-      t.same((await send(restarted.url, { path: `/orders/${order.id}` })).body, order, `order ${order.id}`);
+      t.same((await sendChecked(restarted.url, { path: `/orders/${order.id}` })).body, order, `order ${order.id}`);
     }
-    t.equal((await send(restarted.url, { method: 'POST', path: '/orders', body: anOrder() })).status, 201, 'and takes writes');
+    t.equal((await sendChecked(restarted.url, { method: 'POST', path: '/orders', body: anOrder() })).status, 201, 'and takes writes');
     restarted.kill('SIGTERM');
     t.same(await restarted.exited, { code: 0, signal: null });
   });

@@ -9,7 +9,7 @@ import { openDatabase } from '../src/db/client.js';
 import { apiFor } from './helpers/api.js';
 import { assertMatchesContract } from './helpers/contract.js';
 import { anOrder, at, freeSlot, THREE_HOURS } from './helpers/fixtures.js';
-import { send } from './helpers/socket.js';
+import { sendChecked } from './helpers/socket.js';
 import { rawConnection, refusesConnections } from './helpers/raw-http.js';
 import { serviceDatabase, startServiceProcess } from './helpers/service-process.js';
 
@@ -30,7 +30,7 @@ t.test('SIGTERM under load: drains, exits 0 within 10 s, and keeps every acknowl
   const client = async () => {
     while (true) {
       try {
-        const res = await send(service.url, { method: 'POST', path: '/orders', body: anOrder({ datetime: at(slot, next++ * THREE_HOURS) }) });
+        const res = await sendChecked(service.url, { method: 'POST', path: '/orders', body: anOrder({ datetime: at(slot, next++ * THREE_HOURS) }) });
         if (res.status === 201) acknowledged.push(res.body);
         else unexpected.push(res.status);
       } catch (error) {

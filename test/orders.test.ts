@@ -124,6 +124,24 @@ t.test('GET /orders pages through orders by datetime, then id, with an opaque cu
   t.equal(pages, 3);
 });
 
+t.test('a cursor keeps the range of its first page; the range may be sent again but not changed', async (t) => {
+  const day = freeSlot();
+  for (const hours of [0, 3, 6]) await api.post('/orders', anOrder({ datetime: at(day, hours * HOUR) }));
+  await api.post('/orders', anOrder({ datetime: at(day, 12 * HOUR) })); // outside the range below
+  const from = encodeURIComponent(day.toISOString());
+  const to = encodeURIComponent(at(day, 9 * HOUR));
+  const first = await api.get(`/orders?from=${from}&to=${to}&limit=2`);
+  t.equal(first.body.data.length, 2);
+  const onlyCursor = await api.get(`/orders?limit=2&cursor=${first.body.nextCursor}`);
+  t.same(onlyCursor.body.data.map((o: { datetime: string }) => o.datetime), [at(day, 6 * HOUR)], 'still within to');
+  t.equal(onlyCursor.body.nextCursor, null);
+  const again = await api.get(`/orders?from=${from}&to=${to}&limit=2&cursor=${first.body.nextCursor}`);
+  t.same(again.body, onlyCursor.body, 'the same range sent again');
+  const changed = await api.get(`/orders?to=${encodeURIComponent(at(day, 24 * HOUR))}&limit=2&cursor=${first.body.nextCursor}`);
+  t.equal(changed.status, 400);
+  t.same(changed.body.errors.map((e: { pointer: string }) => e.pointer), ['#/to']);
+});
+
 t.test('from is inclusive and to is exclusive', async (t) => {
   const day = freeSlot();
   const first = (await api.post('/orders', anOrder({ datetime: at(day, 0) }))).body;
@@ -144,11 +162,11 @@ t.test('the default page holds 50 orders and the last page has no cursor', async
   // 60 orders, 3 hours apart, across 8 days that no other test uses.
   for (let i = 1; i < 8; i++) freeSlot();
   await Promise.all(Array.from({ length: 60 }, (_, i) => api.post('/orders', anOrder({ datetime: at(day, i * 3 * HOUR) }))));
-  const range = `from=${encodeURIComponent(day.toISOString())}`;
+  const range = `from=${encodeURIComponent(day.toISOString())}&to=${encodeURIComponent(at(day, 180 * HOUR))}`;
   const first = await api.get(`/orders?${range}`);
   t.equal(first.body.data.length, 50);
   t.type(first.body.nextCursor, 'string');
-  const rest = await api.get(`/orders?${range}&to=${encodeURIComponent(at(day, 180 * HOUR))}&cursor=${first.body.nextCursor}`);
+  const rest = await api.get(`/orders?cursor=${first.body.nextCursor}`);
   t.equal(rest.body.data.length, 10);
   t.equal(rest.body.nextCursor, null);
 });

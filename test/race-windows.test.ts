@@ -6,6 +6,7 @@
 import postgres from 'postgres';
 import t from 'tap';
 import { buildApp } from '../src/app.js';
+import { ANONYMOUS } from '../src/auth/api-keys.js';
 import { openDatabase } from '../src/db/client.js';
 import { apiFor } from './helpers/api.js';
 import { createTestDatabase, databaseKind } from './helpers/database.js';
@@ -48,12 +49,12 @@ t.test('race windows on PostgreSQL', { skip }, async (t) => {
     const key = `in-progress-${process.pid}`;
     // Stand in for a first request that holds the key in its transaction.
     const held = await intruder.reserve();
-    await held`select pg_advisory_lock(hashtextextended(${'anonymous'} || ' ' || ${key}, 3110002))`;
+    await held`select pg_advisory_lock(hashtextextended(${ANONYMOUS} || ' ' || ${key}, 3110002))`;
     const body = anOrder();
     const busy = await api.post('/orders', body, { 'idempotency-key': key });
     t.equal(busy.status, 409);
     t.equal(busy.body.type, '/problems/idempotency-key-in-use');
-    await held`select pg_advisory_unlock(hashtextextended(${'anonymous'} || ' ' || ${key}, 3110002))`;
+    await held`select pg_advisory_unlock(hashtextextended(${ANONYMOUS} || ' ' || ${key}, 3110002))`;
     held.release();
     t.equal((await api.post('/orders', body, { 'idempotency-key': key })).status, 201);
   });

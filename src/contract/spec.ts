@@ -1,6 +1,7 @@
 // The contract, read once from openapi/openapi.yaml: the same document
 // drives routing and validation (fastify-openapi-glue), is served at
-// /openapi.json and /openapi.yaml (@fastify/swagger), and is rendered at /docs.
+// /openapi.json (@fastify/swagger) and, verbatim, at /openapi.yaml, and is
+// rendered at /docs.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
@@ -17,6 +18,11 @@ export interface OpenApiDocument {
   [key: string]: unknown;
 }
 
-export function loadSpec(): OpenApiDocument {
-  return parse(readFileSync(SPEC_PATH, 'utf8')) as OpenApiDocument;
+/** The spec file as written, comments and quoting included. */
+export function readSpecText(): string {
+  return readFileSync(SPEC_PATH, 'utf8');
+}
+
+export function loadSpec(text = readSpecText()): OpenApiDocument {
+  return parse(text) as OpenApiDocument;
 }

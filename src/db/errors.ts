@@ -42,8 +42,16 @@ const CONNECTION_CODES = new Set([
 // repositories' retries (the same request may well succeed a moment later).
 const UNAVAILABLE_STATE = /^(08...|57P0[123]|53300|57014|40001|40P01)$/;
 
+/** A write that kept colliding with concurrent writers through every retry. */
+export class WriteContentionError extends Error {
+  constructor(cause: unknown) {
+    super('the write collided with concurrent writers on every attempt', { cause });
+  }
+}
+
 /** True when the error says the database cannot serve us now, not that the request was wrong. */
 export function isDatabaseUnavailable(error: unknown): boolean {
+  if (error instanceof WriteContentionError) return true;
   for (const e of causes(error)) {
     if (typeof e.code === 'string' && (CONNECTION_CODES.has(e.code) || UNAVAILABLE_STATE.test(e.code))) {
       return true;

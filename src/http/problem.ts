@@ -86,8 +86,11 @@ export function problemFor(thrown: unknown, request: FastifyRequest, validation:
   if (fastifyError.code === 'FST_ERR_HANDLER_TIMEOUT' && readingBody) {
     return problem(408, 'request-timeout', 'Request timeout', 'The request body did not arrive in time.');
   }
-  if (isDatabaseUnavailable(error) || fastifyError.code === 'FST_ERR_HANDLER_TIMEOUT') {
-    return problem(503, 'unavailable', 'Service unavailable', 'The database is unreachable; retry later.');
+  if (fastifyError.code === 'FST_ERR_HANDLER_TIMEOUT') {
+    return problem(503, 'unavailable', 'Service unavailable', 'The service could not answer in time; retry later.');
+  }
+  if (isDatabaseUnavailable(error)) {
+    return problem(503, 'unavailable', 'Service unavailable', 'The database is unreachable or busy; retry later.');
   }
   if (fastifyError.validation) return invalid(validation.errorsOf(request, fastifyError));
   switch (fastifyError.code) {

@@ -1,6 +1,7 @@
 // Checks that run on every request before its handler, for what neither
 // Fastify nor the glue does on its own.
-import type { FastifyRequest, RouteOptions } from 'fastify';
+import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify';
+import type { OpenApiDocument } from '../contract/spec.js';
 import { InvalidInputError } from '../domain/errors.js';
 
 export class UnsupportedMediaTypeError extends Error {
@@ -35,6 +36,20 @@ export async function requireDeclaredBody(request: FastifyRequest): Promise<void
 }
 
 /**
+ * A body sent to an operation that takes none (a DELETE) is ignored, as
+ * HTTP lets a server do, rather than parsed: otherwise a DELETE with an
+ * unknown Content-Type, or a large body, would be refused with a 415 or
+ * 413 that the operation does not declare. Fastify reads these headers to
+ * decide whether to parse; Node discards the unread body.
+ */
+export async function ignoreUndeclaredBody(request: FastifyRequest): Promise<void> {
+  if (request.method !== 'DELETE' || acceptedMediaTypes(request).length > 0) return;
+  delete request.headers['content-type'];
+  delete request.headers['content-length'];
+  delete request.headers['transfer-encoding'];
+}
+
+/**
  * fastify-openapi-glue runs an operation's security handler as a
  * preHandler, i.e. after the body has been read and validated. Moving it to
  * onRequest answers an unauthenticated request with 401 before its body is
@@ -47,4 +62,29 @@ export function authenticateBeforeBody(route: RouteOptions): void {
   const asList = <T>(value: T | T[] | undefined): T[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
   route.onRequest = [...asList(route.onRequest), ...asList(route.preHandler)] as RouteOptions['onRequest'];
   route.preHandler = undefined;
+}
+
+/**
+ * Media types the spec names only for responses (problem+json, YAML, HTML)
+ * get a request parser that refuses them with 415, as an unknown type is.
+ * It changes no answer; it tells fastify-openapi-glue, which warns at start
+ * about every media type in the spec that has no parser, that this is meant.
+ */
+export function refuseResponseOnlyMediaTypes(app: FastifyInstance, spec: OpenApiDocument): void {
+  const operations = Object.values(spec.paths).flatMap((item) => Object.values(item)) as Record<string, unknown>[];
+  const contentOf = (holder: unknown) => Object.keys((holder as { content?: object } | undefined)?.content ?? {});
+  const resolve = (node: unknown): unknown => {
+    const ref = (node as { $ref?: string } | undefined)?.$ref;
+    return ref ? resolve(ref.split('/').slice(1).reduce<any>((at, key) => at[key], spec)) : node;
+  };
+  const requestTypes = new Set(operations.flatMap((op) => contentOf(resolve(op.requestBody))));
+  const responseTypes = new Set(
+    operations.flatMap((op) => Object.values((op.responses as object | undefined) ?? {}).flatMap((r) => contentOf(resolve(r)))),
+  );
+  for (const type of responseTypes) {
+    if (requestTypes.has(type) || app.hasContentTypeParser(type)) continue;
+    app.addContentTypeParser(type, (request, _payload, done) =>
+      done(new UnsupportedMediaTypeError(type, acceptedMediaTypes(request)), undefined),
+    );
+  }
 }

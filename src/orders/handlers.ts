@@ -37,14 +37,28 @@ function merged(current: OrderRow, patch: Schemas['OrderPatch']): OrderInput {
   return toOrderInput({ datetime: order.datetime, totalfee: order.totalfee, services: order.services, ...patch });
 }
 
+/**
+ * The filters of a list request. A cursor carries the filters of the page
+ * that gave it out: the client may send them again or leave them out, but
+ * not change them halfway through.
+ */
 function listQuery(query: RequestOf<'listOrders'>['query']) {
-  const from = query.from === undefined ? undefined : parseDateTime(query.from)!;
-  const to = query.to === undefined ? undefined : parseDateTime(query.to)!;
+  const cursor = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
+  const filter = (name: 'from' | 'to') => {
+    const sent = query[name] === undefined ? undefined : parseDateTime(query[name])!;
+    if (cursor && sent !== undefined && sent.getTime() !== cursor[name]?.getTime()) {
+      throw new InvalidInputError([
+        { in: 'query', pointer: `#/${name}`, detail: `differs from the ${name} of the page that gave this cursor` },
+      ]);
+    }
+    return cursor ? cursor[name] : sent;
+  };
+  const from = filter('from');
+  const to = filter('to');
   if (from && to && from > to) {
     throw new InvalidInputError([{ in: 'query', pointer: '#/to', detail: 'must not be before from' }]);
   }
-  const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
-  return { limit: query.limit ?? 50, from, to, after };
+  return { limit: query.limit ?? 50, from, to, after: cursor?.after };
 }
 
 /** Refuses the change when If-Match names another state of the order. */
@@ -82,7 +96,7 @@ export function createOrderHandlers(repository: OrderRepository, idempotency: Id
       const last = page.at(-1);
       return {
         data: page.map(toApiOrder),
-        nextCursor: rows.length > query.limit && last ? encodeCursor(last) : null,
+        nextCursor: rows.length > query.limit && last ? encodeCursor({ after: last, from: query.from, to: query.to }) : null,
       };
     },
 

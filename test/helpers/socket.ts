@@ -10,7 +10,7 @@ export interface Sent {
   headers?: Record<string, string>;
 }
 
-export async function send(baseUrl: string, { method = 'GET', path, body, headers = {} }: Sent): Promise<ApiResponse> {
+export async function sendChecked(baseUrl: string, { method = 'GET', path, body, headers = {} }: Sent): Promise<ApiResponse> {
   const response = await fetch(baseUrl + path, {
     method,
     headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
