@@ -9,10 +9,11 @@ import { createBearerAuth } from './auth/api-keys.js';
 import { BODY_LIMIT_BYTES, type ApiKey, type Config } from './config.js';
 import { loadSpec, readSpecText } from './contract/spec.js';
 import type { DatabaseHandle } from './db/client.js';
+import { enforceHandlerDeadline } from './http/deadline.js';
 import { useStrictJsonBodies } from './http/json-body.js';
 import { registerMethodNotAllowed } from './http/method-not-allowed.js';
 import { createErrorHandler, notFoundHandler } from './http/problem.js';
-import { serverOptions } from './http/server-options.js';
+import { DEFAULT_HTTP, serverOptions } from './http/server-options.js';
 import { createHandlers } from './handlers.js';
 import {
   authenticateBeforeBody,
@@ -53,6 +54,7 @@ export async function buildApp({ database, apiKeys = [], http = {}, logger = fal
   app.setValidatorCompiler(validation.compiler);
   app.setErrorHandler(createErrorHandler(validation));
   app.setNotFoundHandler(notFoundHandler);
+  enforceHandlerDeadline(app, http.handlerTimeoutMs ?? DEFAULT_HTTP.handlerTimeoutMs);
   // Only JSON bodies: without this, text/plain would be parsed as a string.
   app.removeContentTypeParser('text/plain');
   // JSON, and PATCH's JSON Merge Patch, parsed strictly (UTF-8 only).

@@ -18,6 +18,7 @@ import {
   UnknownServicesError,
   type InvalidInput,
 } from '../domain/errors.js';
+import { DeadlineExceededError } from './deadline.js';
 import { acceptedMediaTypes, UnsupportedMediaTypeError } from './request-guards.js';
 import type { RequestValidation } from './validation.js';
 
@@ -83,10 +84,10 @@ export function problemFor(thrown: unknown, request: FastifyRequest, validation:
   // Past the handler deadline (HANDLER_TIMEOUT_MS): still reading a slow
   // client's body (a route that takes one has none yet), or waiting on the database.
   const readingBody = request.body === undefined && request.routeOptions.schema?.body !== undefined;
-  if (fastifyError.code === 'FST_ERR_HANDLER_TIMEOUT' && readingBody) {
+  if (error instanceof DeadlineExceededError && readingBody) {
     return problem(408, 'request-timeout', 'Request timeout', 'The request body did not arrive in time.');
   }
-  if (fastifyError.code === 'FST_ERR_HANDLER_TIMEOUT') {
+  if (error instanceof DeadlineExceededError) {
     return problem(503, 'unavailable', 'Service unavailable', 'The service could not answer in time; retry later.');
   }
   if (isDatabaseUnavailable(error)) {

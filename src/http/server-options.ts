@@ -1,7 +1,8 @@
 // The HTTP server's limits and its manners while shutting down, in one
-// place: how long a client may take to send a request, how long the service
-// may take to answer one, how long an idle keep-alive connection stays open,
-// and what a request that arrives during a graceful shutdown gets.
+// place: how long a client may take to send a request, how long an idle
+// keep-alive connection stays open, and what a request that arrives during a
+// graceful shutdown gets. (How long the service may take to answer one is
+// kept by deadline.ts.)
 import type { Server } from 'node:http';
 import type { FastifyHttpOptions } from 'fastify';
 import type { Config } from '../config.js';
@@ -22,11 +23,6 @@ export function serverOptions(overrides: Partial<Config['http']> = {}) {
     // 30 s by default: a 10 s limit would really be up to 40 s.
     http: { connectionsCheckingInterval: Math.min(1000, http.requestTimeoutMs) },
     keepAliveTimeout: http.keepAliveTimeoutMs,
-    // Every answer within this deadline, whatever the database does (a
-    // network that drops packets makes a query wait for TCP to give up,
-    // minutes later): a 503 problem with Retry-After. The handler's work is
-    // not cancelled, so a write may still commit after its 503.
-    handlerTimeout: http.handlerTimeoutMs,
     // While draining, Fastify would answer requests that arrive on open
     // keep-alive connections with a 503 of its own (not problem+json, no
     // Retry-After). The database stays open until the server has closed, so
