@@ -89,7 +89,7 @@ t.test('PostgreSQL going away and coming back', { skip }, async (t) => {
     const failed = during.filter((o) => o.status === 503);
     t.ok(failed.length > 0, `requests fail with 503 (${failed.length} of ${during.length})`);
     t.same(during.filter((o) => ![200, 201, 503].includes(o.status)), [], 'nothing but successes in flight and 503s');
-    t.ok(Math.max(...failed.map((o) => o.ms)) < 1000, 'each 503 within a second: nothing waits for a dead server');
+    t.same(failed.filter((o) => o.ms >= 1000), [], 'each 503 within a second: nothing waits for a dead server');
     t.equal((await api.get('/readyz')).status, 503);
   });
 
