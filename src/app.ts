@@ -10,9 +10,10 @@ import { BODY_LIMIT_BYTES, type ApiKey, type Config } from './config.js';
 import { loadSpec, readSpecText } from './contract/spec.js';
 import type { DatabaseHandle } from './db/client.js';
 import { enforceHandlerDeadline } from './http/deadline.js';
+import { handleExpectations } from './http/expectations.js';
 import { useStrictJsonBodies } from './http/json-body.js';
-import { registerMethodNotAllowed } from './http/method-not-allowed.js';
-import { createErrorHandler, notFoundHandler } from './http/problem.js';
+import { createNotFoundHandler, registerMethodNotAllowed } from './http/method-not-allowed.js';
+import { createErrorHandler } from './http/problem.js';
 import { DEFAULT_HTTP, serverOptions } from './http/server-options.js';
 import { createHandlers } from './handlers.js';
 import {
@@ -53,8 +54,8 @@ export async function buildApp({ database, apiKeys = [], http = {}, logger = fal
   const validation = createRequestValidation();
   app.setValidatorCompiler(validation.compiler);
   app.setErrorHandler(createErrorHandler(validation));
-  app.setNotFoundHandler(notFoundHandler);
   enforceHandlerDeadline(app, http.handlerTimeoutMs ?? DEFAULT_HTTP.handlerTimeoutMs);
+  handleExpectations(app);
   // Only JSON bodies: without this, text/plain would be parsed as a string.
   app.removeContentTypeParser('text/plain');
   // JSON, and PATCH's JSON Merge Patch, parsed strictly (UTF-8 only).
@@ -68,6 +69,7 @@ export async function buildApp({ database, apiKeys = [], http = {}, logger = fal
   const specText = readSpecText();
   const spec = loadSpec(specText);
   refuseResponseOnlyMediaTypes(app, spec);
+  app.setNotFoundHandler(createNotFoundHandler(spec));
   await app.register(swagger, { mode: 'static', specification: { document: spec as never } });
 
   const idempotency = createIdempotencyStore(database.db);

@@ -3,7 +3,12 @@
 // limit (431), or bytes that are not HTTP (400). Fastify's default answers
 // them with its own JSON; this answers with a problem+json like every other
 // error, then closes the connection (its stream is no longer in sync).
-import { STATUS_CODES } from 'node:http';
+//
+// Requests pipelined before the bad bytes are still being served: their
+// answers go out first, then the problem. Node's default and Fastify's
+// destroy the connection at once, so a client whose POST was saved would
+// never hear of it.
+import { STATUS_CODES, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { PROBLEM_CONTENT_TYPE } from './problem.js';
@@ -13,18 +18,44 @@ const KNOWN: Record<string, { status: number; kind: string; detail: string }> = 
   HPE_HEADER_OVERFLOW: { status: 431, kind: 'headers-too-large', detail: 'The request headers are larger than 16 KiB.' },
 };
 const MALFORMED = { status: 400, kind: 'bad-request', detail: 'The request is not well-formed HTTP.' };
+// Titles as the spec's 408 and 431 responses spell them.
+const TITLES: Record<number, string> = { 400: 'Bad request', 408: 'Request timeout', 431: 'Request header fields too large' };
+/** How long the answers in progress may take to go out before the connection is cut anyway. */
+const ANSWERS_IN_PROGRESS_MS = 30_000;
+
+// The parser reports every later chunk on a broken stream again; answer once.
+const answering = new WeakSet<Socket>();
 
 export function clientErrorHandler(this: FastifyInstance, error: Error & { code?: string }, socket: Socket): void {
-  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  if (error.code === 'ECONNRESET' || socket.destroyed || answering.has(socket)) return;
+  answering.add(socket);
   const { status, kind, detail } = KNOWN[error.code ?? ''] ?? MALFORMED;
   this.log.info({ code: error.code, status }, 'client error before routing');
-  const title = STATUS_CODES[status]!;
+  const title = TITLES[status] ?? STATUS_CODES[status]!;
   const body = JSON.stringify({ type: `/problems/${kind}`, title, status, detail });
-  if (socket.writable) {
-    socket.write(
-      `HTTP/1.1 ${status} ${title}\r\nContent-Type: ${PROBLEM_CONTENT_TYPE}\r\n` +
+  const giveUp = setTimeout(() => socket.destroy(), ANSWERS_IN_PROGRESS_MS).unref();
+  afterAnswersInProgress(socket, () => {
+    clearTimeout(giveUp);
+    if (!socket.writable) return void socket.destroy();
+    socket.end(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: ${PROBLEM_CONTENT_TYPE}\r\n` +
         `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      () => socket.destroy(),
     );
-  }
-  socket.destroy(error);
+  });
+}
+
+/**
+ * Runs `then` once no response is being written on `socket`. Node gives the
+ * socket to one response at a time (`_httpMessage`, as its own clientError
+ * default reads it) and to the next pipelined one when that one finishes.
+ */
+function afterAnswersInProgress(socket: Socket, then: () => void): void {
+  const response = (socket as Socket & { _httpMessage?: ServerResponse | null })._httpMessage;
+  if (!response || response.writableFinished || socket.destroyed) return then();
+  const next = () => {
+    response.off('finish', next).off('close', next);
+    afterAnswersInProgress(socket, then);
+  };
+  response.once('finish', next).once('close', next);
 }

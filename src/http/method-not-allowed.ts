@@ -1,17 +1,25 @@
 // A request with a method that a known path does not support (POST
-// /orders/1, DELETE /orders) is answered 405 with an Allow header, not the
-// 404 that Fastify gives by default. The answer comes before the body is read.
-import type { FastifyInstance, HTTPMethods } from 'fastify';
+// /orders/1, DELETE /orders, TRACE /orders) is answered 405 with an Allow
+// header, not the 404 that Fastify gives by default. The answer comes before
+// the body is read.
+import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify';
 import type { OpenApiDocument } from '../contract/spec.js';
-import { methodNotAllowed } from './problem.js';
+import { methodNotAllowed, notFoundHandler } from './problem.js';
 
-const METHODS: HTTPMethods[] = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
+const DECLARABLE: HTTPMethods[] = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'TRACE'];
+
+function allowedAt(item: object): HTTPMethods[] {
+  const allowed = DECLARABLE.filter((m) => m.toLowerCase() in item);
+  if (allowed.includes('GET')) allowed.splice(1, 0, 'HEAD'); // Fastify answers HEAD for every GET
+  return allowed;
+}
 
 export function registerMethodNotAllowed(app: FastifyInstance, spec: OpenApiDocument): void {
+  // Every method Fastify routes (GET … TRACE, QUERY) gets a route of its own
+  // on each path, answered in onRequest, before any body is read.
   for (const [path, item] of Object.entries(spec.paths)) {
-    const allowed = METHODS.filter((m) => m.toLowerCase() in item);
-    if (allowed.includes('GET')) allowed.splice(1, 0, 'HEAD'); // Fastify answers HEAD for every GET
-    const others = METHODS.filter((m) => !allowed.includes(m));
+    const allowed = allowedAt(item);
+    const others = app.supportedMethods.filter((m) => !allowed.includes(m as HTTPMethods));
     if (others.length === 0) continue;
     app.route({
       method: others,
@@ -20,4 +28,21 @@ export function registerMethodNotAllowed(app: FastifyInstance, spec: OpenApiDocu
       handler: async () => undefined, // never reached: onRequest has replied
     });
   }
+}
+
+/**
+ * The not-found handler. Methods Fastify does not route at all (PROPFIND,
+ * SEARCH, …: any that Node's parser accepts) reach it even on a known path,
+ * where they get the same 405 as the rest.
+ */
+export function createNotFoundHandler(spec: OpenApiDocument) {
+  const paths = Object.entries(spec.paths).map(([path, item]) => ({
+    pattern: new RegExp(`^${path.replace(/{\w+}/g, '[^/]+')}$`),
+    allowed: allowedAt(item),
+  }));
+  return function notFound(request: FastifyRequest, reply: FastifyReply): FastifyReply {
+    const path = request.url.split('?')[0]!;
+    const known = paths.find(({ pattern }) => pattern.test(path));
+    return known ? methodNotAllowed(request, reply, known.allowed) : notFoundHandler(request, reply);
+  };
 }

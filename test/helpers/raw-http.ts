@@ -15,6 +15,8 @@ export interface RawConnection {
   write(text: string): void;
   /** Resolves with what the server sent once it closes the connection (or after `idleMs` without data). */
   response(idleMs?: number): Promise<RawResponse>;
+  /** Everything the server has sent so far. */
+  received(): string;
   end(): void;
 }
 
@@ -27,6 +29,21 @@ export function parseResponse(text: string, closedAfterMs: number): RawResponse 
   const length = Number(headers['content-length'] ?? text.length);
   const body = Buffer.from(text.slice(split + 4)).subarray(0, length).toString();
   return { status: Number(statusLine.split(' ')[1]), headers, body, closedAfterMs };
+}
+
+/** Every response in `text`, in order: the answers to pipelined requests, 100 Continue included. */
+export function parseResponses(text: string, closedAfterMs: number): RawResponse[] {
+  const responses: RawResponse[] = [];
+  for (let rest = Buffer.from(text); rest.length > 0; ) {
+    const split = rest.indexOf('\r\n\r\n');
+    if (split < 0) throw new Error(`not a whole response: ${rest.toString()}`);
+    const head = parseResponse(rest.subarray(0, split + 4).toString(), closedAfterMs);
+    const length = head.status < 200 ? 0 : Number(head.headers['content-length'] ?? rest.length - split - 4);
+    const body = rest.subarray(split + 4, split + 4 + length).toString();
+    responses.push({ ...head, body });
+    rest = rest.subarray(split + 4 + length);
+  }
+  return responses;
 }
 
 export async function rawConnection(url: string): Promise<RawConnection> {
@@ -51,6 +68,7 @@ export async function rawConnection(url: string): Promise<RawConnection> {
       }
       return parseResponse(received, Date.now() - started);
     },
+    received: () => received,
     end: () => void socket.end(),
   };
 }
