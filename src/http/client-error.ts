@@ -36,7 +36,8 @@ export function clientErrorHandler(this: FastifyInstance, error: Error & { code?
   const giveUp = setTimeout(() => socket.destroy(), ANSWERS_IN_PROGRESS_MS).unref();
   afterAnswersInProgress(socket, () => {
     clearTimeout(giveUp);
-    if (!socket.writable) return void socket.destroy();
+    // The request whose body held the bad bytes may have begun its answer (a deadline's 408): cut it short.
+    if (!socket.writable || responseOf(socket)?.headersSent) return void socket.destroy();
     socket.end(
       `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: ${PROBLEM_CONTENT_TYPE}\r\n` +
         `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
@@ -45,14 +46,20 @@ export function clientErrorHandler(this: FastifyInstance, error: Error & { code?
   });
 }
 
+/** The response Node is writing on `socket`, as its own clientError default reads it. */
+function responseOf(socket: Socket): ServerResponse | null | undefined {
+  return (socket as Socket & { _httpMessage?: ServerResponse | null })._httpMessage;
+}
+
 /**
- * Runs `then` once no response is being written on `socket`. Node gives the
- * socket to one response at a time (`_httpMessage`, as its own clientError
- * default reads it) and to the next pipelined one when that one finishes.
+ * Runs `then` once no answer to a whole request is waiting to go out on
+ * `socket`. Node gives the socket to one response at a time and, when that
+ * one finishes, to the next pipelined one. A response whose request never
+ * arrived whole is not waited for: the bad bytes were in its body.
  */
 function afterAnswersInProgress(socket: Socket, then: () => void): void {
-  const response = (socket as Socket & { _httpMessage?: ServerResponse | null })._httpMessage;
-  if (!response || response.writableFinished || socket.destroyed) return then();
+  const response = responseOf(socket);
+  if (!response || socket.destroyed || !response.req.complete) return then();
   const next = () => {
     response.off('finish', next).off('close', next);
     afterAnswersInProgress(socket, then);

@@ -23,7 +23,13 @@ export function enforceHandlerDeadline(app: FastifyInstance, deadlineMs: number)
     const timer = setTimeout(() => {
       // Answered, or answering: nothing left to do.
       if (reply.sent || reply.raw.headersSent) return;
-      reply.send(new DeadlineExceededError(deadlineMs));
+      try {
+        reply.send(new DeadlineExceededError(deadlineMs));
+      } catch (error) {
+        // Fastify refuses a send while its error handling runs: cut the connection rather than hang.
+        request.log.error({ err: error }, 'answering at the deadline failed');
+        reply.raw.destroy();
+      }
     }, deadlineMs);
     const stop = () => clearTimeout(timer);
     // 'close' ends it when the client goes away before the answer.

@@ -37,7 +37,7 @@ export function registerMethodNotAllowed(app: FastifyInstance, spec: OpenApiDocu
  */
 export function createNotFoundHandler(spec: OpenApiDocument) {
   const paths = Object.entries(spec.paths).map(([path, item]) => ({
-    pattern: new RegExp(`^${path.replace(/{\w+}/g, '[^/]+')}$`),
+    pattern: new RegExp(`^${path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/{\w+}/g, '[^/]+')}$`),
     allowed: allowedAt(item),
   }));
   return function notFound(request: FastifyRequest, reply: FastifyReply): FastifyReply {

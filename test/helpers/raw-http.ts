@@ -17,6 +17,8 @@ export interface RawConnection {
   response(idleMs?: number): Promise<RawResponse>;
   /** Everything the server has sent so far. */
   received(): string;
+  /** Resolves once what the server has sent satisfies `done` (or it closed the connection); rejects after `ms`. */
+  until(done: (received: string) => boolean, ms?: number): Promise<void>;
   end(): void;
 }
 
@@ -39,6 +41,7 @@ export function parseResponses(text: string, closedAfterMs: number): RawResponse
     if (split < 0) throw new Error(`not a whole response: ${rest.toString()}`);
     const head = parseResponse(rest.subarray(0, split + 4).toString(), closedAfterMs);
     const length = head.status < 200 ? 0 : Number(head.headers['content-length'] ?? rest.length - split - 4);
+    if (rest.length < split + 4 + length) throw new Error(`not a whole response: ${rest.toString()}`);
     const body = rest.subarray(split + 4, split + 4 + length).toString();
     responses.push({ ...head, body });
     rest = rest.subarray(split + 4 + length);
@@ -69,6 +72,12 @@ export async function rawConnection(url: string): Promise<RawConnection> {
       return parseResponse(received, Date.now() - started);
     },
     received: () => received,
+    async until(done, ms = 10_000) {
+      for (const deadline = Date.now() + ms; !done(received) && !socket.destroyed; ) {
+        if (Date.now() > deadline) throw new Error(`not received within ${ms} ms; so far: ${JSON.stringify(received)}`);
+        await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 10))]);
+      }
+    },
     end: () => void socket.end(),
   };
 }
