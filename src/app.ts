@@ -12,7 +12,7 @@ import type { DatabaseHandle } from './db/client.js';
 import { enforceHandlerDeadline } from './http/deadline.js';
 import { handleExpectations } from './http/expectations.js';
 import { useStrictJsonBodies } from './http/json-body.js';
-import { createNotFoundHandler, registerMethodNotAllowed } from './http/method-not-allowed.js';
+import { registerMethodNotAllowed } from './http/method-not-allowed.js';
 import { createErrorHandler } from './http/problem.js';
 import { DEFAULT_HTTP, serverOptions } from './http/server-options.js';
 import { createHandlers } from './handlers.js';
@@ -38,13 +38,14 @@ export interface AppOptions {
 const PURGE_INTERVAL_MS = 15 * 60_000;
 
 export async function buildApp({ database, apiKeys = [], http = {}, logger = false, docsPath }: AppOptions): Promise<FastifyInstance> {
+  const limits = { ...DEFAULT_HTTP, ...http };
   const app = Fastify({
     // Tokens never reach the logs, whatever serializer a log line uses.
     logger: logger && { ...(logger === true ? {} : logger), redact: ['req.headers.authorization'] },
     bodyLimit: BODY_LIMIT_BYTES,
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
-    ...serverOptions(http),
+    ...serverOptions(limits),
   });
 
   if (apiKeys.length === 0) {
@@ -54,7 +55,7 @@ export async function buildApp({ database, apiKeys = [], http = {}, logger = fal
   const validation = createRequestValidation();
   app.setValidatorCompiler(validation.compiler);
   app.setErrorHandler(createErrorHandler(validation));
-  enforceHandlerDeadline(app, http.handlerTimeoutMs ?? DEFAULT_HTTP.handlerTimeoutMs);
+  enforceHandlerDeadline(app, limits.handlerTimeoutMs);
   handleExpectations(app);
   // Only JSON bodies: without this, text/plain would be parsed as a string.
   app.removeContentTypeParser('text/plain');
@@ -69,7 +70,6 @@ export async function buildApp({ database, apiKeys = [], http = {}, logger = fal
   const specText = readSpecText();
   const spec = loadSpec(specText);
   refuseResponseOnlyMediaTypes(app, spec);
-  app.setNotFoundHandler(createNotFoundHandler(spec));
   await app.register(swagger, { mode: 'static', specification: { document: spec as never } });
 
   const idempotency = createIdempotencyStore(database.db);

@@ -8,17 +8,16 @@ import { methodNotAllowed, notFoundHandler } from './problem.js';
 
 const DECLARABLE: HTTPMethods[] = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'TRACE'];
 
-function allowedAt(item: object): HTTPMethods[] {
-  const allowed = DECLARABLE.filter((m) => m.toLowerCase() in item);
-  if (allowed.includes('GET')) allowed.splice(1, 0, 'HEAD'); // Fastify answers HEAD for every GET
-  return allowed;
-}
-
+/** Registers the 405 routes and the not-found handler that completes them. */
 export function registerMethodNotAllowed(app: FastifyInstance, spec: OpenApiDocument): void {
+  const paths = Object.entries(spec.paths).map(([path, item]) => {
+    const allowed = DECLARABLE.filter((m) => m.toLowerCase() in item);
+    if (allowed.includes('GET')) allowed.splice(1, 0, 'HEAD'); // Fastify answers HEAD for every GET
+    return { path, allowed };
+  });
   // Every method Fastify routes (GET … TRACE, QUERY) gets a route of its own
   // on each path, answered in onRequest, before any body is read.
-  for (const [path, item] of Object.entries(spec.paths)) {
-    const allowed = allowedAt(item);
+  for (const { path, allowed } of paths) {
     const others = app.supportedMethods.filter((m) => !allowed.includes(m as HTTPMethods));
     if (others.length === 0) continue;
     app.route({
@@ -28,21 +27,15 @@ export function registerMethodNotAllowed(app: FastifyInstance, spec: OpenApiDocu
       handler: async () => undefined, // never reached: onRequest has replied
     });
   }
-}
-
-/**
- * The not-found handler. Methods Fastify does not route at all (PROPFIND,
- * SEARCH, …: any that Node's parser accepts) reach it even on a known path,
- * where they get the same 405 as the rest.
- */
-export function createNotFoundHandler(spec: OpenApiDocument) {
-  const paths = Object.entries(spec.paths).map(([path, item]) => ({
+  // Methods Fastify does not route at all (PROPFIND, SEARCH, …: any that
+  // Node's parser accepts) reach the not-found handler even on a known path,
+  // where they get the same 405 as the rest.
+  const patterns = paths.map(({ path, allowed }) => ({
     pattern: new RegExp(`^${path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/{\w+}/g, '[^/]+')}$`),
-    allowed: allowedAt(item),
+    allowed,
   }));
-  return function notFound(request: FastifyRequest, reply: FastifyReply): FastifyReply {
-    const path = request.url.split('?')[0]!;
-    const known = paths.find(({ pattern }) => pattern.test(path));
+  app.setNotFoundHandler(function notFound(request: FastifyRequest, reply: FastifyReply): FastifyReply {
+    const known = patterns.find(({ pattern }) => pattern.test(request.url.split('?')[0]!));
     return known ? methodNotAllowed(request, reply, known.allowed) : notFoundHandler(request, reply);
-  };
+  });
 }

@@ -80,19 +80,18 @@ export function problemFor(thrown: unknown, request: FastifyRequest, validation:
       unknownServiceIds: error.unknownServiceIds,
     });
   }
-  const fastifyError = error as Partial<FastifyError>;
-  // Past the handler deadline (HANDLER_TIMEOUT_MS): still reading a slow
-  // client's body (a route that takes one has none yet), or waiting on the database.
-  const readingBody = request.body === undefined && request.routeOptions.schema?.body !== undefined;
-  if (error instanceof DeadlineExceededError && readingBody) {
-    return problem(408, 'request-timeout', 'Request timeout', 'The request body did not arrive in time.');
-  }
   if (error instanceof DeadlineExceededError) {
-    return problem(503, 'unavailable', 'Service unavailable', 'The service could not answer in time; retry later.');
+    // Past the handler deadline (HANDLER_TIMEOUT_MS): still reading a slow
+    // client's body (a route that takes one has none yet), or waiting on the database.
+    const readingBody = request.body === undefined && request.routeOptions.schema?.body !== undefined;
+    return readingBody
+      ? problem(408, 'request-timeout', 'Request timeout', 'The request body did not arrive in time.')
+      : problem(503, 'unavailable', 'Service unavailable', 'The service could not answer in time; retry later.');
   }
   if (isDatabaseUnavailable(error)) {
     return problem(503, 'unavailable', 'Service unavailable', 'The database is unreachable or busy; retry later.');
   }
+  const fastifyError = error as Partial<FastifyError>;
   if (fastifyError.validation) return invalid(validation.errorsOf(request, fastifyError));
   switch (fastifyError.code) {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':

@@ -15,8 +15,7 @@ export const DEFAULT_HTTP: Config['http'] = {
   handlerTimeoutMs: 8_000,
 };
 
-export function serverOptions(overrides: Partial<Config['http']> = {}) {
-  const http = { ...DEFAULT_HTTP, ...overrides };
+export function serverOptions(http: Config['http']) {
   return {
     requestTimeout: http.requestTimeoutMs,
     // Node enforces requestTimeout only when it checks its connections, every
