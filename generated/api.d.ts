@@ -724,7 +724,9 @@ export interface components {
         /**
          * @description Makes the create safe to retry: the same key with the same body
          *     within 24 hours replays the first answer instead of creating again.
-         *     1–255 printable ASCII characters; a UUID is a good choice.
+         *     1–255 printable ASCII characters; a UUID is a good choice. Spaces
+         *     at either end are not part of an HTTP header value, so they are not
+         *     part of the key (a key of spaces only is an empty one: `400`).
          * @example 5f1c7d0e-8a0b-4a43-9d5e-0c6b3e2f9a11
          */
         IdempotencyKey: string;
@@ -863,7 +865,9 @@ export interface operations {
                 /**
                  * @description Makes the create safe to retry: the same key with the same body
                  *     within 24 hours replays the first answer instead of creating again.
-                 *     1–255 printable ASCII characters; a UUID is a good choice.
+                 *     1–255 printable ASCII characters; a UUID is a good choice. Spaces
+                 *     at either end are not part of an HTTP header value, so they are not
+                 *     part of the key (a key of spaces only is an empty one: `400`).
                  * @example 5f1c7d0e-8a0b-4a43-9d5e-0c6b3e2f9a11
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
@@ -1187,7 +1191,9 @@ export interface operations {
                 /**
                  * @description Makes the create safe to retry: the same key with the same body
                  *     within 24 hours replays the first answer instead of creating again.
-                 *     1–255 printable ASCII characters; a UUID is a good choice.
+                 *     1–255 printable ASCII characters; a UUID is a good choice. Spaces
+                 *     at either end are not part of an HTTP header value, so they are not
+                 *     part of the key (a key of spaces only is an empty one: `400`).
                  * @example 5f1c7d0e-8a0b-4a43-9d5e-0c6b3e2f9a11
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];

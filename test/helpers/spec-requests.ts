@@ -109,9 +109,10 @@ function breakOne(op: Operation, parts: Parts): Arbitrary<Parts> {
 
 // What a client can put on the wire: a URL carries UTF-8 (a lone surrogate
 // has none; bytes that are not UTF-8 are in hostile-input.test.ts), a header
-// printable ASCII.
+// printable ASCII without spaces at either end (HTTP drops them from a field
+// value: " " arrives as an empty key). They become "_", keeping the length.
 const inUrl = (s: string) => encodeURIComponent(s.replace(/\p{Cs}/gu, '\uFFFD'));
-const inHeader = (s: string) => s.replace(/[^\x20-\x7e]/g, '?');
+const inHeader = (s: string) => s.replace(/[^\x20-\x7e]/g, '?').replace(/^ +| +$/g, (spaces) => '_'.repeat(spaces.length));
 
 function toRequest(op: Operation, parts: Parts, valid: boolean): SpecRequest {
   const path = op.path.replace(/{(\w+)}/g, (_, name: string) => inUrl(parts.path[name] ?? ''));
