@@ -29,7 +29,9 @@ const toOrder = (row: Row, services = row.services ?? []) => ({
 
 const BUCKET_MS = 3 * 3_600_000;
 const url = process.env.DATABASE_URL;
-const sql = url ? q.postgresSql(url, Number(process.env.DB_POOL_MAX ?? 10)) : await q.pgliteSql(process.env.PGLITE_DIR!);
+const sql = url
+  ? q.postgresSql(url, Number(process.env.DB_POOL_MAX ?? 10))
+  : await q.pgliteSql(process.env.PGLITE_DIR!);
 const app = Fastify({ logger: false });
 
 app.get('/healthz', async () => ({ status: 'ok' }));
@@ -68,13 +70,26 @@ app.post<{ Body: Input }>('/orders', async (request, reply) => {
     // in this order), then one statement for the order and its services.
     const [, [checked]] = await Promise.all([
       tx.query(q.LOCK_SLOTS, [bucket, bucket + 1]),
-      tx.query<{ found: { id: string; name: string }[]; conflicts: string[] }>(q.CHECKS, [ids.join(','), at.toISOString()]),
+      tx.query<{ found: { id: string; name: string }[]; conflicts: string[] }>(q.CHECKS, [
+        ids.join(','),
+        at.toISOString(),
+      ]),
     ]);
     if (checked!.found.length !== ids.length) return { status: 422, body: { status: 422 } };
     if (checked!.conflicts.length > 0) return { status: 409, body: { conflictingOrderIds: checked!.conflicts } };
-    const [row] = await tx.query<Row>(q.INSERT_ORDER, [at.toISOString(), request.body.totalfee.toFixed(2), ids.join(',')]);
+    const [row] = await tx.query<Row>(q.INSERT_ORDER, [
+      at.toISOString(),
+      request.body.totalfee.toFixed(2),
+      ids.join(','),
+    ]);
     const byId = new Map(checked!.found.map((s) => [s.id, s]));
-    return { status: 201, body: toOrder(row!, ids.map((id) => byId.get(id)!)) };
+    return {
+      status: 201,
+      body: toOrder(
+        row!,
+        ids.map((id) => byId.get(id)!),
+      ),
+    };
   });
   if (outcome.status === 201) reply.header('location', `/orders/${(outcome.body as { id: string }).id}`);
   return reply.code(outcome.status).send(outcome.body);

@@ -27,7 +27,7 @@ function packageOf(url: string): string {
 for (const file of process.argv.slice(2)) {
   const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
   const selfUs = new Map<number, number>();
-  profile.samples.forEach((id, i) => selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+  for (const [i, id] of profile.samples.entries()) selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
   const byPackage = new Map<string, number>();
   const byFunction = new Map<string, number>();
   let total = 0;
@@ -43,8 +43,13 @@ for (const file of process.argv.slice(2)) {
   }
   const busy = [...byPackage.values()].reduce((a, b) => a + b, 0);
   const top = (map: Map<string, number>, n: number) =>
-    [...map].sort((a, b) => b[1] - a[1]).slice(0, n).map(([k, us]) => `${((100 * us) / total).toFixed(1).padStart(5)} %  ${k}`);
-  console.log(`\n${file} (${(total / 1e6).toFixed(1)} s sampled, ${(busy / 1e6).toFixed(2)} s busy)\n-- self time by package`);
+    [...map]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, n)
+      .map(([k, us]) => `${((100 * us) / total).toFixed(1).padStart(5)} %  ${k}`);
+  console.log(
+    `\n${file} (${(total / 1e6).toFixed(1)} s sampled, ${(busy / 1e6).toFixed(2)} s busy)\n-- self time by package`,
+  );
   console.log(top(byPackage, 15).join('\n'));
   console.log('-- hottest functions');
   console.log(top(byFunction, 25).join('\n'));

@@ -8,10 +8,10 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ratioChart } from './lib/chart.js';
-import { pgliteBenchDatabase, postgresBenchDatabase, type BenchDatabase } from './lib/database.js';
-import { measure, summarise, type LoadOptions, type Run } from './lib/measure.js';
-import { BASELINE, SERVICE, startServer, type Running } from './lib/processes.js';
-import { compare, conditions, table, type Comparison, type Report, type ScaleOut } from './lib/report.js';
+import { type BenchDatabase, pgliteBenchDatabase, postgresBenchDatabase } from './lib/database.js';
+import { type LoadOptions, measure, type Run, summarise } from './lib/measure.js';
+import { BASELINE, type Running, SERVICE, startServer } from './lib/processes.js';
+import { type Comparison, compare, conditions, type Report, type ScaleOut, table } from './lib/report.js';
 import { WORKLOADS, type WorkloadName } from './lib/workloads.js';
 
 const { values: args } = parseArgs({
@@ -26,7 +26,10 @@ const { values: args } = parseArgs({
     workloads: { type: 'string', default: WORKLOADS.join(',') },
     profile: { type: 'boolean', default: false },
     out: { type: 'string', default: 'bench/results' },
-    'database-url': { type: 'string', default: process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres' },
+    'database-url': {
+      type: 'string',
+      default: process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+    },
   },
 });
 
@@ -34,7 +37,12 @@ const smoke = args.smoke;
 const load: LoadOptions = { connections: Number(args.connections), durationS: smoke ? 0.25 : Number(args.duration) };
 const rounds = smoke ? 1 : Number(args.rounds);
 const orders = smoke ? 500 : Number(args.orders);
-const processCounts = smoke ? [1, 2] : args.processes.split(',').map(Number).filter((n) => n > 0);
+const processCounts = smoke
+  ? [1, 2]
+  : args.processes
+      .split(',')
+      .map(Number)
+      .filter((n) => n > 0);
 const workloads = args.workloads.split(',') as WorkloadName[];
 const warmUp: LoadOptions = { ...load, durationS: Math.min(1, load.durationS) };
 const nodeArgs = (name: string) =>
@@ -46,7 +54,8 @@ const empty = (): Results => ({ service: {}, baseline: {} });
 async function runAll(name: keyof Results, urls: string[], db: BenchDatabase, into: Results, warm: boolean) {
   for (const workload of workloads) {
     if (warm) await measure(urls, workload, db, warmUp); // JIT, connections, prepared statements
-    (into[name][workload] ??= []).push(await measure(urls, workload, db, load));
+    into[name][workload] ??= [];
+    into[name][workload].push(await measure(urls, workload, db, load));
   }
 }
 
@@ -66,7 +75,8 @@ async function onPostgres(db: BenchDatabase): Promise<Comparison[]> {
         for (const name of order) {
           const urls = [(name === 'service' ? service : baseline).url];
           if (round === 0) await measure(urls, workload, db, warmUp);
-          (results[name][workload] ??= []).push(await measure(urls, workload, db, load));
+          results[name][workload] ??= [];
+          results[name][workload].push(await measure(urls, workload, db, load));
         }
       }
     }
@@ -119,7 +129,8 @@ const report: Report = {
   scaleOut: [],
 };
 for (const kind of args.databases.split(',')) {
-  const db = kind === 'pglite' ? await pgliteBenchDatabase(orders) : await postgresBenchDatabase(args['database-url'], orders);
+  const db =
+    kind === 'pglite' ? await pgliteBenchDatabase(orders) : await postgresBenchDatabase(args['database-url'], orders);
   report.conditions[`${kind}Version`] = db.version;
   try {
     process.stderr.write(`bench: ${db.kind}, ${rounds} round(s) of ${load.durationS} s per workload and server\n`);
@@ -138,8 +149,10 @@ writeFileSync(join(args.out, `${name}.json`), `${JSON.stringify(report, null, 2)
 writeFileSync(join(args.out, smoke ? 'smoke.svg' : 'ratios.svg'), ratioChart(report));
 console.log(`\nwrote ${join(args.out, `${name}.json`)}`);
 
-const failed = [...report.comparisons.flatMap((c) => [c.service, c.baseline]), ...report.scaleOut.map((s) => s.service)]
-  .reduce((n, s) => n + s.failures, 0);
+const failed = [
+  ...report.comparisons.flatMap((c) => [c.service, c.baseline]),
+  ...report.scaleOut.map((s) => s.service),
+].reduce((n, s) => n + s.failures, 0);
 if (failed > 0) {
   console.error(`bench: ${failed} requests failed (non-2xx, errors or timeouts): the figures are not valid`);
   process.exit(1);

@@ -12,10 +12,10 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { encodeCursor } from '../src/orders/cursor.js';
-import { postgresBenchDatabase, type BenchDatabase } from './lib/database.js';
+import { type BenchDatabase, postgresBenchDatabase } from './lib/database.js';
 import { explainOperations, type Plan } from './lib/explain.js';
 import { median } from './lib/measure.js';
-import { SERVICE, startServer, type Running } from './lib/processes.js';
+import { type Running, SERVICE, startServer } from './lib/processes.js';
 import { conditions } from './lib/report.js';
 import { CREATES_START, DATA_START, SLOT_MS } from './lib/seed.js';
 
@@ -26,7 +26,10 @@ const { values: args } = parseArgs({
     samples: { type: 'string', default: '300' },
     rounds: { type: 'string', default: '3' },
     out: { type: 'string', default: 'bench/results' },
-    'database-url': { type: 'string', default: process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres' },
+    'database-url': {
+      type: 'string',
+      default: process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+    },
   },
 });
 const [small, large] = (args.smoke ? '1000,20000' : args.sizes).split(',').map(Number) as [number, number];
@@ -42,22 +45,41 @@ interface Operation {
 
 const pick = (from: number, to: number) => from + Math.floor(Math.random() * (to - from));
 let nextFreeSlot = 0;
-const orderBody = (at: number) => JSON.stringify({ datetime: new Date(at).toISOString(), totalfee: 10, services: [{ id: '123' }] });
-const position = (db: BenchDatabase, i: number) => ({ datetime: new Date(DATA_START + i * SLOT_MS), id: BigInt(db.firstId + i) });
+const orderBody = (at: number) =>
+  JSON.stringify({ datetime: new Date(at).toISOString(), totalfee: 10, services: [{ id: '123' }] });
+const position = (db: BenchDatabase, i: number) => ({
+  datetime: new Date(DATA_START + i * SLOT_MS),
+  id: BigInt(db.firstId + i),
+});
 
 const OPERATIONS: Operation[] = [
-  { name: 'GET one order', expect: 200, request: (db, n) => ({ method: 'GET', path: `/orders/${db.firstId + pick(0, n)}` }) },
+  {
+    name: 'GET one order',
+    expect: 200,
+    request: (db, n) => ({ method: 'GET', path: `/orders/${db.firstId + pick(0, n)}` }),
+  },
   {
     name: 'overlap check on create (409)',
     expect: 409,
-    request: (_db, n) => ({ method: 'POST', path: '/orders', body: orderBody(DATA_START + pick(0, n) * SLOT_MS + 3_600_000) }),
+    request: (_db, n) => ({
+      method: 'POST',
+      path: '/orders',
+      body: orderBody(DATA_START + pick(0, n) * SLOT_MS + 3_600_000),
+    }),
   },
-  { name: 'create in a free slot (201)', expect: 201, request: () => ({ method: 'POST', path: '/orders', body: orderBody(CREATES_START + nextFreeSlot++ * SLOT_MS) }) },
+  {
+    name: 'create in a free slot (201)',
+    expect: 201,
+    request: () => ({ method: 'POST', path: '/orders', body: orderBody(CREATES_START + nextFreeSlot++ * SLOT_MS) }),
+  },
   { name: 'first page of 50', expect: 200, request: () => ({ method: 'GET', path: '/orders?limit=50' }) },
   {
     name: 'deep cursor page of 50',
     expect: 200,
-    request: (db, n) => ({ method: 'GET', path: `/orders?limit=50&cursor=${encodeCursor({ after: position(db, pick(n / 2, n - 60)) })}` }),
+    request: (db, n) => ({
+      method: 'GET',
+      path: `/orders?limit=50&cursor=${encodeCursor({ after: position(db, pick(n / 2, n - 60)) })}`,
+    }),
   },
 ];
 
@@ -67,10 +89,15 @@ async function time(server: Running, db: BenchDatabase, size: number, operation:
   for (let i = 0; i < samples; i++) {
     const { method, path, body } = operation.request(db, size);
     const start = performance.now();
-    const response = await fetch(server.url + path, { method, body, headers: body ? { 'content-type': 'application/json' } : {} });
+    const response = await fetch(server.url + path, {
+      method,
+      body,
+      headers: body ? { 'content-type': 'application/json' } : {},
+    });
     await response.arrayBuffer();
     times.push(performance.now() - start);
-    if (response.status !== operation.expect) throw new Error(`${operation.name}: ${response.status}, expected ${operation.expect}`);
+    if (response.status !== operation.expect)
+      throw new Error(`${operation.name}: ${response.status}, expected ${operation.expect}`);
   }
   return times;
 }
@@ -112,7 +139,12 @@ try {
 
 const rows = OPERATIONS.map((operation, o) => {
   const [atSmall, atLarge] = timings[o]!.map(median) as [number, number];
-  return { operation: operation.name, medianMs: { [small]: atSmall, [large]: atLarge }, ratio: atLarge / atSmall, withinLimit: atLarge / atSmall <= LIMIT };
+  return {
+    operation: operation.name,
+    medianMs: { [small]: atSmall, [large]: atLarge },
+    ratio: atLarge / atSmall,
+    withinLimit: atLarge / atSmall <= LIMIT,
+  };
 });
 const sqlRows = plans[0]!.map((plan, i) => ({
   operation: plan.operation,
@@ -121,13 +153,19 @@ const sqlRows = plans[0]!.map((plan, i) => ({
 }));
 
 console.log(`HTTP, one request at a time, median of ${samples * rounds} requests each (ms)`);
-console.log(`operation                        ${String(small).padStart(9)} ${String(large).padStart(9)}   ratio  (limit ${LIMIT})`);
+console.log(
+  `operation                        ${String(small).padStart(9)} ${String(large).padStart(9)}   ratio  (limit ${LIMIT})`,
+);
 for (const r of rows) {
-  console.log(`${r.operation.padEnd(32)} ${r.medianMs[small]!.toFixed(2).padStart(9)} ${r.medianMs[large]!.toFixed(2).padStart(9)}   ${r.ratio.toFixed(2)}   ${r.withinLimit ? 'ok' : 'OVER'}`);
+  console.log(
+    `${r.operation.padEnd(32)} ${r.medianMs[small]!.toFixed(2).padStart(9)} ${r.medianMs[large]!.toFixed(2).padStart(9)}   ${r.ratio.toFixed(2)}   ${r.withinLimit ? 'ok' : 'OVER'}`,
+  );
 }
 console.log('\nSQL execution time from EXPLAIN ANALYZE (ms), and whether any plan scans a table sequentially');
 for (const r of sqlRows) {
-  console.log(`${r.operation.padEnd(32)} ${r.executionMs[small]!.toFixed(3).padStart(9)} ${r.executionMs[large]!.toFixed(3).padStart(9)}   ${r.sequentialScan ? 'SEQ SCAN' : 'index scans only'}`);
+  console.log(
+    `${r.operation.padEnd(32)} ${r.executionMs[small]!.toFixed(3).padStart(9)} ${r.executionMs[large]!.toFixed(3).padStart(9)}   ${r.sequentialScan ? 'SEQ SCAN' : 'index scans only'}`,
+  );
 }
 const planText = plans[1]!.map((p) => `-- ${p.operation} (${large} orders)\n${p.sql}\n\n${p.plan}\n`).join('\n');
 console.log(`\n${planText}`);

@@ -47,6 +47,7 @@ function isBreaking(diff: Diff): boolean {
   return diff.type === 'breaking';
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: a walker over parsed YAML/JSON of any shape
 type Json = Record<string | number, any>;
 const inRequest = (path: Diff['path']) => path[0] === 'paths' && !path.includes('responses');
 
@@ -61,7 +62,9 @@ function newRequestEnums(merged: Json, diffs: Diff[]): BreakingChange[] {
   for (const diff of diffs) {
     if (diff.action !== 'add' || diff.path.at(-2) !== 'enum' || !inRequest(diff.path)) continue;
     const owner = diff.path.slice(0, -2).reduce<Json>((node, key) => node[key], merged);
-    const added = Object.values<{ action: string }>(owner[DIFF_META_KEY]?.enum?.array ?? {}).filter((m) => m.action === 'add');
+    const added = Object.values<{ action: string }>(owner[DIFF_META_KEY]?.enum?.array ?? {}).filter(
+      (m) => m.action === 'add',
+    );
     if (added.length === owner.enum.length) {
       const where = diff.path.slice(0, -1).join('.');
       found.set(where, { where, what: `[Narrowed] request value restricted to ${JSON.stringify(owner.enum)}` });
@@ -92,11 +95,20 @@ export function gate(released: Spec, working: Spec): Verdict {
   const to = majorOf(working.info.version);
   const breaking = breakingChanges(released, working);
   if (to < from) {
-    return { ok: false, breaking, message: `info.version ${working.info.version} is below the released ${released.info.version}` };
+    return {
+      ok: false,
+      breaking,
+      message: `info.version ${working.info.version} is below the released ${released.info.version}`,
+    };
   }
-  if (breaking.length === 0) return { ok: true, breaking, message: `no breaking change since ${released.info.version}` };
+  if (breaking.length === 0)
+    return { ok: true, breaking, message: `no breaking change since ${released.info.version}` };
   if (to > from) {
-    return { ok: true, breaking, message: `${changes(breaking.length)}, allowed by the new major version ${working.info.version}` };
+    return {
+      ok: true,
+      breaking,
+      message: `${changes(breaking.length)}, allowed by the new major version ${working.info.version}`,
+    };
   }
   return {
     ok: false,

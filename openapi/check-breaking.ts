@@ -22,5 +22,7 @@ const read = (path: string) => parse(readFileSync(path, 'utf8')) as Spec;
 const verdict = gate(read(releasedPath), read(workingPath));
 
 for (const change of verdict.breaking) console.log(`  breaking: ${change.what} (${change.where})`);
-console.log(`contract:diff ${verdict.ok ? 'ok' : 'FAILED'}: ${verdict.message} (against ${relative(process.cwd(), releasedPath)})`);
+console.log(
+  `contract:diff ${verdict.ok ? 'ok' : 'FAILED'}: ${verdict.message} (against ${relative(process.cwd(), releasedPath)})`,
+);
 process.exitCode = verdict.ok ? 0 : 1;

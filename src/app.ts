@@ -6,22 +6,22 @@ import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import openapiGlue from 'fastify-openapi-glue';
 import { createBearerAuth } from './auth/api-keys.js';
-import { BODY_LIMIT_BYTES, type ApiKey, type Config } from './config.js';
+import { type ApiKey, BODY_LIMIT_BYTES, type Config } from './config.js';
 import { loadSpec, readSpecText } from './contract/spec.js';
 import type { DatabaseHandle } from './db/client.js';
+import { createHandlers } from './handlers.js';
 import { enforceHandlerDeadline } from './http/deadline.js';
 import { handleExpectations } from './http/expectations.js';
 import { useStrictJsonBodies } from './http/json-body.js';
 import { registerMethodNotAllowed } from './http/method-not-allowed.js';
 import { createErrorHandler } from './http/problem.js';
-import { DEFAULT_HTTP, serverOptions } from './http/server-options.js';
-import { createHandlers } from './handlers.js';
 import {
   authenticateBeforeBody,
   ignoreUndeclaredBody,
   refuseResponseOnlyMediaTypes,
   requireDeclaredBody,
 } from './http/request-guards.js';
+import { DEFAULT_HTTP, serverOptions } from './http/server-options.js';
 import { createRequestValidation } from './http/validation.js';
 import { createIdempotencyStore } from './idempotency/store.js';
 
@@ -37,7 +37,13 @@ export interface AppOptions {
 // Expired idempotency keys are deleted this often (and once at start).
 const PURGE_INTERVAL_MS = 15 * 60_000;
 
-export async function buildApp({ database, apiKeys = [], http = {}, logger = false, docsPath }: AppOptions): Promise<FastifyInstance> {
+export async function buildApp({
+  database,
+  apiKeys = [],
+  http = {},
+  logger = false,
+  docsPath,
+}: AppOptions): Promise<FastifyInstance> {
   const limits = { ...DEFAULT_HTTP, ...http };
   const app = Fastify({
     // Tokens never reach the logs, whatever serializer a log line uses.
@@ -74,7 +80,9 @@ export async function buildApp({ database, apiKeys = [], http = {}, logger = fal
 
   const idempotency = createIdempotencyStore(database.db);
   const purge = () =>
-    idempotency.purgeExpired().catch((error: unknown) => app.log.warn({ err: error }, 'purging idempotency keys failed'));
+    idempotency
+      .purgeExpired()
+      .catch((error: unknown) => app.log.warn({ err: error }, 'purging idempotency keys failed'));
   const purgeTimer = setInterval(purge, PURGE_INTERVAL_MS).unref();
   app.addHook('onReady', async () => void purge());
   app.addHook('onClose', async () => clearInterval(purgeTimer));

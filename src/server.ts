@@ -13,7 +13,12 @@ async function start() {
   try {
     const config = loadConfig();
     const database = await openDatabase(config.database);
-    const app = await buildApp({ database, apiKeys: config.apiKeys, http: config.http, logger: { level: config.logLevel } });
+    const app = await buildApp({
+      database,
+      apiKeys: config.apiKeys,
+      http: config.http,
+      logger: { level: config.logLevel },
+    });
     return { config, database, app };
   } catch (error) {
     console.error(`order service cannot start: ${error instanceof Error ? error.message : String(error)}`);

@@ -5,9 +5,9 @@ import { Writable } from 'node:stream';
 import t from 'tap';
 import { buildApp } from '../src/app.js';
 import { apiFor, buildTestApi } from './helpers/api.js';
+import { spec } from './helpers/contract.js';
 import { freshDatabase } from './helpers/database.js';
 import { anOrder } from './helpers/fixtures.js';
-import { spec } from './helpers/contract.js';
 
 const writeToken = 'write-token-0123456789abcdef';
 const readToken = 'read-token-0123456789abcdef';
@@ -35,7 +35,9 @@ t.test('the spec secures exactly the /orders and /services operations', async (t
   const secured = operations.filter((o) => o.secured).map((o) => o.url);
   t.ok(secured.length >= 11);
   t.ok(secured.every((url) => url.startsWith('/orders') || url.startsWith('/services')));
-  t.ok(operations.filter((o) => !o.secured).every((o) => !o.url.startsWith('/orders') && !o.url.startsWith('/services')));
+  t.ok(
+    operations.filter((o) => !o.secured).every((o) => !o.url.startsWith('/orders') && !o.url.startsWith('/services')),
+  );
 });
 
 for (const { method, url, secured } of operations) {
@@ -53,7 +55,12 @@ for (const { method, url, secured } of operations) {
 
 for (const { method, url, write } of operations.filter((o) => o.secured)) {
   t.test(`${method} ${url} with a read key is ${write ? '403' : 'allowed'}`, async (t) => {
-    const res = await api.request({ method, url, headers: { ...bearer(readToken), 'content-type': 'application/json' }, payload: write && method !== 'DELETE' ? '{}' : undefined });
+    const res = await api.request({
+      method,
+      url,
+      headers: { ...bearer(readToken), 'content-type': 'application/json' },
+      payload: write && method !== 'DELETE' ? '{}' : undefined,
+    });
     if (write) {
       t.equal(res.status, 403);
       t.equal(res.body.type, '/problems/forbidden');
@@ -110,7 +117,12 @@ t.test('authentication comes before the body is read: no key and a bad body is 4
 
 t.test('tokens never appear in the logs, and a service without keys warns that auth is off', async (t) => {
   const lines: string[] = [];
-  const stream = new Writable({ write: (chunk, _enc, done) => (lines.push(String(chunk)), done()) });
+  const stream = new Writable({
+    write: (chunk, _enc, done) => {
+      lines.push(String(chunk));
+      done();
+    },
+  });
   const database = await freshDatabase(t);
   // A serializer that logs every request header, as a careless change might.
   const serializers = { req: (req: { headers: unknown }) => ({ headers: req.headers }) };

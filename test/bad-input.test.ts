@@ -1,7 +1,7 @@
 // Bad input always gets a clear 4xx problem+json naming what is wrong, and
 // changes nothing. One row per case of the contract's error table.
 import t, { type Test } from 'tap';
-import { buildTestApi, type ApiResponse } from './helpers/api.js';
+import { type ApiResponse, buildTestApi } from './helpers/api.js';
 import { anOrder } from './helpers/fixtures.js';
 
 const api = await buildTestApi(t);
@@ -34,7 +34,11 @@ const badBodies: [string, unknown, string[]][] = [
   ['null', null, ['#']],
   ['an unknown property', { ...anOrder(), colour: 'red' }, ['#/colour']],
   ['a client-chosen id', { ...anOrder(), id: '5' }, ['#/id']],
-  ['every field wrong at once', { datetime: 'soon', totalfee: '100', services: [] }, ['#/datetime', '#/totalfee', '#/services']],
+  [
+    'every field wrong at once',
+    { datetime: 'soon', totalfee: '100', services: [] },
+    ['#/datetime', '#/totalfee', '#/services'],
+  ],
   ['a datetime without offset', anOrder({ datetime: '2031-05-01T10:00:00' }), ['#/datetime']],
   ['a date alone', anOrder({ datetime: '2031-05-01' }), ['#/datetime']],
   ['February 30', anOrder({ datetime: '2031-02-30T10:00:00Z' }), ['#/datetime']],
@@ -57,7 +61,11 @@ const badBodies: [string, unknown, string[]][] = [
   ['totalfee over a billion', anOrder({ totalfee: 1000000000.01 }), ['#/totalfee']],
   ['a huge totalfee', anOrder({ totalfee: 1e308 }), ['#/totalfee']],
   ['no services', anOrder({ services: [] }), ['#/services']],
-  ['21 services', anOrder({ services: Array.from({ length: 21 }, (_, i) => ({ id: String(1000 + i) })) }), ['#/services']],
+  [
+    '21 services',
+    anOrder({ services: Array.from({ length: 21 }, (_, i) => ({ id: String(1000 + i) })) }),
+    ['#/services'],
+  ],
   ['a repeated service', anOrder({ services: [{ id: '123' }, { id: '123' }] }), ['#/services']],
   ['a numeric service id', { ...anOrder(), services: [{ id: 123 }] }, ['#/services/0/id']],
   ['a non-digit service id', anOrder({ services: [{ id: 'abc' }] }), ['#/services/0/id']],
@@ -178,7 +186,7 @@ for (const [name, headers] of [
 t.test('a body over 64 KiB is 413; one just under is read', async (t) => {
   const padded = (size: number) => {
     const base = JSON.stringify(anOrder());
-    return base.slice(0, -1) + ' '.repeat(size - base.length) + '}';
+    return `${base.slice(0, -1) + ' '.repeat(size - base.length)}}`;
   };
   const over = await api.request({ method: 'POST', url: '/orders', headers: json, payload: padded(64 * 1024 + 1) });
   t.equal(over.status, 413);
@@ -244,5 +252,15 @@ t.test('a body sent with DELETE is ignored, whatever its type or size', async (t
     const res = await api.request({ method: 'DELETE', url: `/orders/${order.id}`, headers, payload });
     t.equal(res.status, 204, headers['content-type' as keyof typeof headers] ?? 'none');
   }
-  t.equal((await api.request({ method: 'DELETE', url: '/services/4242', headers: { 'content-type': 'text/plain' }, payload: 'x' })).status, 404);
+  t.equal(
+    (
+      await api.request({
+        method: 'DELETE',
+        url: '/services/4242',
+        headers: { 'content-type': 'text/plain' },
+        payload: 'x',
+      })
+    ).status,
+    404,
+  );
 });

@@ -28,18 +28,27 @@ t.test('create, read, list with pagination, update, conflict and delete an order
   const catalogue = await sdk.listServices!();
   const [inspection, analysis] = catalogue.data.data;
 
-  const created = await sdk.createOrder!({ body: { datetime: at(day, 0), totalfee: 250.5, services: [{ id: inspection.id }] } });
+  const created = await sdk.createOrder!({
+    body: { datetime: at(day, 0), totalfee: 250.5, services: [{ id: inspection.id }] },
+  });
   t.equal(created.response.status, 201);
   const order = created.data;
   t.equal(created.response.headers.get('location'), `/orders/${order.id}`);
 
   t.same((await sdk.getOrder!({ path: { orderId: order.id } })).data, order);
 
-  const later = (await sdk.createOrder!({ body: { datetime: at(day, 3 * HOUR), totalfee: 0, services: [{ id: analysis.id }] } })).data;
-  const latest = (await sdk.createOrder!({ body: { datetime: at(day, 6 * HOUR), totalfee: 0.07, services: [{ id: inspection.id }] } })).data;
+  const later = (
+    await sdk.createOrder!({ body: { datetime: at(day, 3 * HOUR), totalfee: 0, services: [{ id: analysis.id }] } })
+  ).data;
+  const latest = (
+    await sdk.createOrder!({ body: { datetime: at(day, 6 * HOUR), totalfee: 0.07, services: [{ id: inspection.id }] } })
+  ).data;
   const range = { from: at(day, 0), to: at(day, 24 * HOUR), limit: 2 };
   const first = await sdk.listOrders!({ query: range });
-  t.same(first.data.data.map((o: { id: string }) => o.id), [order.id, later.id]);
+  t.same(
+    first.data.data.map((o: { id: string }) => o.id),
+    [order.id, later.id],
+  );
   const second = await sdk.listOrders!({ query: { ...range, cursor: first.data.nextCursor } });
   t.same(second.data, { data: [latest], nextCursor: null });
 
@@ -50,7 +59,9 @@ t.test('create, read, list with pagination, update, conflict and delete an order
   t.equal(updated.data.totalfee, 99.99);
   t.same(updated.data.services, [analysis]);
 
-  const conflict = await sdk.createOrder!({ body: { datetime: at(day, HOUR), totalfee: 1, services: [{ id: inspection.id }] } });
+  const conflict = await sdk.createOrder!({
+    body: { datetime: at(day, HOUR), totalfee: 1, services: [{ id: inspection.id }] },
+  });
   t.equal(conflict.response.status, 409);
   zod.zOrderConflictProblem!.parse(conflict.error);
   t.same(conflict.error.conflictingOrderIds, [order.id, later.id]);

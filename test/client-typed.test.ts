@@ -4,8 +4,9 @@
 // type checker (`npm run typecheck`) checks every call below against the
 // contract, and every response is held to the spec at runtime (and by Prism
 // under CONTRACT_PROXY=prism).
-import t from 'tap';
+
 import { createOrdersClient, type OrdersClient } from 'order-service';
+import t from 'tap';
 import { at, freeSlot, HOUR } from './helpers/fixtures.js';
 import { CLIENT_TOKEN, startService } from './helpers/server.js';
 
@@ -28,11 +29,18 @@ t.test('create, read, list with pagination, update, conflict and delete an order
   const read = await client.GET('/orders/{orderId}', { params: { path: { orderId: order.id } } });
   t.same(read.data, order);
 
-  const later = await client.POST('/orders', { body: { datetime: at(day, 3 * HOUR), totalfee: 0, services: [{ id: analysis!.id }] } });
-  const latest = await client.POST('/orders', { body: { datetime: at(day, 6 * HOUR), totalfee: 0.07, services: [{ id: inspection!.id }] } });
+  const later = await client.POST('/orders', {
+    body: { datetime: at(day, 3 * HOUR), totalfee: 0, services: [{ id: analysis!.id }] },
+  });
+  const latest = await client.POST('/orders', {
+    body: { datetime: at(day, 6 * HOUR), totalfee: 0.07, services: [{ id: inspection!.id }] },
+  });
   const range = { from: at(day, 0), to: at(day, 24 * HOUR), limit: 2 };
   const first = await client.GET('/orders', { params: { query: range } });
-  t.same(first.data!.data.map((o) => o.id), [order.id, later.data!.id]);
+  t.same(
+    first.data!.data.map((o) => o.id),
+    [order.id, later.data!.id],
+  );
   t.type(first.data!.nextCursor, 'string');
   const second = await client.GET('/orders', { params: { query: { ...range, cursor: first.data!.nextCursor! } } });
   t.same(second.data, { data: [latest.data], nextCursor: null });
@@ -45,19 +53,29 @@ t.test('create, read, list with pagination, update, conflict and delete an order
   t.same(updated.data!.services, [analysis, inspection]);
   t.equal(updated.data!.createdAt, order.createdAt);
 
-  const conflict = await client.POST('/orders', { body: { datetime: at(day, HOUR), totalfee: 1, services: [{ id: inspection!.id }] } });
+  const conflict = await client.POST('/orders', {
+    body: { datetime: at(day, HOUR), totalfee: 1, services: [{ id: inspection!.id }] },
+  });
   t.equal(conflict.response.status, 409);
   t.equal(conflict.data, undefined);
-  t.match(conflict.error, { type: '/problems/order-conflict', status: 409, conflictingOrderIds: [order.id, later.data!.id] });
+  t.match(conflict.error, {
+    type: '/problems/order-conflict',
+    status: 409,
+    conflictingOrderIds: [order.id, later.data!.id],
+  });
 
-  const etag = (await client.GET('/orders/{orderId}', { params: { path: { orderId: order.id } } })).response.headers.get('etag')!;
+  const etag = (
+    await client.GET('/orders/{orderId}', { params: { path: { orderId: order.id } } })
+  ).response.headers.get('etag')!;
   const patched = await client.PATCH('/orders/{orderId}', {
     params: { path: { orderId: order.id }, header: { 'If-Match': etag } },
     body: { totalfee: 120 },
     headers: { 'content-type': 'application/merge-patch+json' },
   });
   t.equal(patched.data!.totalfee, 120);
-  const stale = await client.DELETE('/orders/{orderId}', { params: { path: { orderId: order.id }, header: { 'If-Match': etag } } });
+  const stale = await client.DELETE('/orders/{orderId}', {
+    params: { path: { orderId: order.id }, header: { 'If-Match': etag } },
+  });
   t.equal(stale.response.status, 412);
   t.equal(stale.error!.type, '/problems/precondition-failed');
 

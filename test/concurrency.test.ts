@@ -6,11 +6,12 @@ import { anOrder, at, freeSlot, HOUR } from './helpers/fixtures.js';
 
 const api = await buildTestApi(t);
 
-const statuses = (responses: { status: number }[]) =>
-  responses.map((r) => r.status).sort((a, b) => a - b);
+const statuses = (responses: { status: number }[]) => responses.map((r) => r.status).sort((a, b) => a - b);
 
 async function ordersWithin(from: Date, hours: number): Promise<{ id: string; datetime: string }[]> {
-  const res = await api.get(`/orders?from=${encodeURIComponent(from.toISOString())}&to=${encodeURIComponent(at(from, hours * HOUR))}`);
+  const res = await api.get(
+    `/orders?from=${encodeURIComponent(from.toISOString())}&to=${encodeURIComponent(at(from, hours * HOUR))}`,
+  );
   return res.body.data;
 }
 
@@ -22,7 +23,11 @@ t.test('20 simultaneous POSTs for one slot: one 201, nineteen 409, one stored ro
   t.same(statuses(responses), [201, ...Array(19).fill(409)]);
   const winner = responses.find((r) => r.status === 201)!;
   const stored = await ordersWithin(slot, 4);
-  t.same(stored.map((o) => o.id), [winner.body.id], 'one stored row: the winner');
+  t.same(
+    stored.map((o) => o.id),
+    [winner.body.id],
+    'one stored row: the winner',
+  );
   for (const loser of responses.filter((r) => r.status === 409)) {
     t.same(loser.body.conflictingOrderIds, [winner.body.id], 'each loser is told who holds the slot');
   }

@@ -23,7 +23,7 @@ t.test('every single-order response carries a strong ETag, the same for the same
   t.equal((await api.get(`/orders/${order.id}`)).headers.etag, patched.headers.etag);
 });
 
-t.test('renaming a booked service changes the order\'s ETag', async (t) => {
+t.test("renaming a booked service changes the order's ETag", async (t) => {
   const service = (await api.post('/services', { name: 'Before' })).body;
   const created = await api.post('/orders', anOrder({ services: [{ id: service.id }] }));
   await api.put(`/services/${service.id}`, { name: 'After' });
@@ -79,7 +79,7 @@ t.test('two PUTs holding the same ETag at once: exactly one 200 and one 412', as
   ]);
   t.same(responses.map((r) => r.status).sort(), [200, 412]);
   const winner = responses.find((r) => r.status === 200)!;
-  t.same((await api.get(`/orders/${order.id}`)).body, winner.body, 'the winner\'s change stands');
+  t.same((await api.get(`/orders/${order.id}`)).body, winner.body, "the winner's change stands");
 });
 
 t.test('a PATCH and a DELETE holding the same ETag at once: exactly one wins', async (t) => {

@@ -12,7 +12,12 @@ t.test('defaults: port 3000 on 127.0.0.1, embedded PGlite under ./data/pglite', 
 });
 
 t.test('DATABASE_URL switches to PostgreSQL, with pool and timeouts', async (t) => {
-  const config = loadConfig({ DATABASE_URL: 'postgres://u@db:5432/orders', DB_POOL_MAX: '20', PORT: '8080', HOST: '0.0.0.0' });
+  const config = loadConfig({
+    DATABASE_URL: 'postgres://u@db:5432/orders',
+    DB_POOL_MAX: '20',
+    PORT: '8080',
+    HOST: '0.0.0.0',
+  });
   t.same(config.database, {
     kind: 'postgres',
     url: 'postgres://u@db:5432/orders',

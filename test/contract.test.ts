@@ -15,7 +15,10 @@ const operationIds = Object.values(spec.paths).flatMap((item) =>
 );
 
 t.test('every operationId in the spec has a handler, and every handler an operation', async (t) => {
-  const handlers = createHandlers(api.database, createIdempotencyStore(api.database.db), { json: () => ({}), yaml: () => '' });
+  const handlers = createHandlers(api.database, createIdempotencyStore(api.database.db), {
+    json: () => ({}),
+    yaml: () => '',
+  });
   t.same(Object.keys(handlers).sort(), [...operationIds].sort());
   for (const id of operationIds) t.type(handlers[id as keyof typeof handlers], 'function', id);
 });
@@ -26,7 +29,12 @@ t.test('no route answers "not implemented"', async (t) => {
   for (const [path, item] of Object.entries(spec.paths)) {
     for (const method of Object.keys(item).filter((m) => m !== 'parameters')) {
       const url = path.replace(/{\w+}/g, '1');
-      const res = await api.request({ method: method.toUpperCase() as 'GET', url, payload: method === 'get' || method === 'delete' ? undefined : '{}', headers: { 'content-type': 'application/json' } });
+      const res = await api.request({
+        method: method.toUpperCase() as 'GET',
+        url,
+        payload: method === 'get' || method === 'delete' ? undefined : '{}',
+        headers: { 'content-type': 'application/json' },
+      });
       t.not(res.status, 500, `${method.toUpperCase()} ${path}`);
     }
   }

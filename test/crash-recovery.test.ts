@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
 import { anOrder, at, THREE_HOURS } from './helpers/fixtures.js';
-import { sendChecked } from './helpers/socket.js';
 import { startServiceProcess } from './helpers/service-process.js';
+import { sendChecked } from './helpers/socket.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const dir = mkdtempSync(join(tmpdir(), 'order-service-crash-'));
@@ -25,7 +25,11 @@ async function writeUntilKilled(url: string, kill: () => void): Promise<number> 
   const client = async () => {
     while (!dead) {
       try {
-        const res = await sendChecked(url, { method: 'POST', path: '/orders', body: anOrder({ datetime: at(new Date(Date.UTC(2300, 0, 1)), next++ * THREE_HOURS) }) });
+        const res = await sendChecked(url, {
+          method: 'POST',
+          path: '/orders',
+          body: anOrder({ datetime: at(new Date(Date.UTC(2300, 0, 1)), next++ * THREE_HOURS) }),
+        });
         if (res.status !== 201) throw new Error(`unexpected ${res.status}`);
         acknowledged.push(res.body);
       } catch (error) {
@@ -54,7 +58,11 @@ for (const round of [1, 2]) {
     for (const order of acknowledged) {
       t.same((await sendChecked(restarted.url, { path: `/orders/${order.id}` })).body, order, `order ${order.id}`);
     }
-    t.equal((await sendChecked(restarted.url, { method: 'POST', path: '/orders', body: anOrder() })).status, 201, 'and takes writes');
+    t.equal(
+      (await sendChecked(restarted.url, { method: 'POST', path: '/orders', body: anOrder() })).status,
+      201,
+      'and takes writes',
+    );
     restarted.kill('SIGTERM');
     t.same(await restarted.exited, { code: 0, signal: null });
   });

@@ -8,7 +8,7 @@
 import t, { type Test } from 'tap';
 import { buildApp } from '../src/app.js';
 import { connectPostgres, openDatabase } from '../src/db/client.js';
-import { apiFor, type Api, type ApiResponse } from './helpers/api.js';
+import { type Api, type ApiResponse, apiFor } from './helpers/api.js';
 import { createTestDatabase, databaseKind } from './helpers/database.js';
 import { anOrder, at, freeSlot, THREE_HOURS } from './helpers/fixtures.js';
 import { startTcpProxy } from './helpers/tcp-proxy.js';
@@ -48,7 +48,10 @@ function load(api: Api) {
   return {
     /** The outcomes since the last call. */
     take: () => outcomes.splice(0),
-    stop: async () => ((running = false), await Promise.all(clients)),
+    stop: async () => {
+      running = false;
+      await Promise.all(clients);
+    },
   };
 }
 
@@ -76,7 +79,11 @@ t.test('PostgreSQL going away and coming back', { skip }, async (t) => {
   });
   const traffic = load(api);
   const acknowledged: string[] = [];
-  const collect = () => traffic.take().map((o) => (o.id && acknowledged.push(o.id), o));
+  const collect = () =>
+    traffic.take().map((o) => {
+      if (o.id) acknowledged.push(o.id);
+      return o;
+    });
 
   await sleep(500);
   const before = collect();
@@ -88,8 +95,16 @@ t.test('PostgreSQL going away and coming back', { skip }, async (t) => {
     const during = collect();
     const failed = during.filter((o) => o.status === 503);
     t.ok(failed.length > 0, `requests fail with 503 (${failed.length} of ${during.length})`);
-    t.same(during.filter((o) => ![200, 201, 503].includes(o.status)), [], 'nothing but successes in flight and 503s');
-    t.same(failed.filter((o) => o.ms >= 1000), [], 'each 503 within a second: nothing waits for a dead server');
+    t.same(
+      during.filter((o) => ![200, 201, 503].includes(o.status)),
+      [],
+      'nothing but successes in flight and 503s',
+    );
+    t.same(
+      failed.filter((o) => o.ms >= 1000),
+      [],
+      'each 503 within a second: nothing waits for a dead server',
+    );
     t.equal((await api.get('/readyz')).status, 503);
   });
 
@@ -119,7 +134,11 @@ t.test('PostgreSQL going away and coming back', { skip }, async (t) => {
     const during = collect();
     const failed = during.filter((o) => o.status === 503);
     t.ok(failed.length > 0, `requests fail with 503 (${failed.length} of ${during.length})`);
-    t.same(during.filter((o) => o.ms >= HANDLER_TIMEOUT_MS + 500), [], 'none waits past the deadline');
+    t.same(
+      during.filter((o) => o.ms >= HANDLER_TIMEOUT_MS + 500),
+      [],
+      'none waits past the deadline',
+    );
     await recovery(t);
   });
 

@@ -4,14 +4,22 @@
 // nothing from outside the service's origin and log no console error. A
 // screenshot of the createOrder 409 example is kept in test-artifacts/.
 import { existsSync, mkdirSync } from 'node:fs';
-import t from 'tap';
 import { chromium } from 'playwright-core';
+import t from 'tap';
 import { startService } from './helpers/server.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = new URL('../test-artifacts/', import.meta.url);
 /** Flags that keep Chromium's own background traffic (Google hosts) off a closed network. */
-const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const FLAGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 /** OpenTelemetry's default batch delay is 5 s; a second more for a busy machine. */
 const TELEMETRY_BATCH_MS = 6_000;
 /** Generous: Redoc renders 2.5 MB of script on two shared cores. */
@@ -43,7 +51,7 @@ t.test('/docs renders createOrder and its 409 example, offline, without console 
   await operation.getByRole('tab', { name: '409', exact: true }).first().click();
   const example = operation.locator('pre', { hasText: '/problems/order-conflict' });
   await example.waitFor({ state: 'visible', timeout: RENDER_TIMEOUT_MS });
-  t.match(await example.innerText(), /"conflictingOrderIds"/, 'the 409 example names the conflicting orders');
+  t.match(await example.textContent(), /"conflictingOrderIds"/, 'the 409 example names the conflicting orders');
 
   mkdirSync(ARTIFACTS, { recursive: true });
   await example.scrollIntoViewIfNeeded();

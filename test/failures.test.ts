@@ -33,7 +33,10 @@ t.test('with the database unreachable: 503 with Retry-After, and /healthz stays 
     statementTimeoutMs: 1000,
   });
   const app = await buildApp({ database });
-  t.teardown(async () => (await app.close(), await database.close()));
+  t.teardown(async () => {
+    await app.close();
+    await database.close();
+  });
   const api = await apiFor(app, database);
 
   for (const res of [

@@ -15,24 +15,37 @@ const RUNS = 2400;
 const RULES_BEYOND_SCHEMA = new Set(['#/cursor', '#/to']);
 
 const api = await buildTestApi(t);
-const describe = (r: SpecRequest) => `${r.valid ? 'valid' : 'broken'} ${r.method} ${r.url} ${JSON.stringify(r.headers)} ${r.payload ?? ''}`;
+const describe = (r: SpecRequest) =>
+  `${r.valid ? 'valid' : 'broken'} ${r.method} ${r.url} ${JSON.stringify(r.headers)} ${r.payload ?? ''}`;
 
-t.test(`${RUNS} generated requests across all ${operations.length} operations: no 5xx, every response per the spec`, async (t) => {
-  const sent = new Map<string, number>();
-  const started = Date.now();
-  await fc.assert(
-    fc.asyncProperty(anyRequest, async (request) => {
-      sent.set(request.operation, (sent.get(request.operation) ?? 0) + 1);
-      const res = await api.request({ method: request.method as 'GET', url: request.url, headers: request.headers, payload: request.payload });
-      if (res.status >= 500) throw new Error(`${res.status} for ${describe(request)}: ${res.text}`);
-      if (request.valid && res.status === 400) {
-        const refused = res.body.errors.map((e: { pointer: string }) => e.pointer);
-        if (!refused.every((p: string) => RULES_BEYOND_SCHEMA.has(p))) throw new Error(`400 for ${describe(request)}: ${res.text}`);
-      }
-    }),
-    { numRuns: RUNS },
-  );
-  t.equal([...sent.values()].reduce((a, b) => a + b, 0), RUNS);
-  for (const op of operations) t.ok((sent.get(op.id) ?? 0) >= 50, `${op.id}: ${sent.get(op.id)} requests`);
-  t.ok(Date.now() - started < 120_000, `within two minutes (${Date.now() - started} ms)`);
-});
+t.test(
+  `${RUNS} generated requests across all ${operations.length} operations: no 5xx, every response per the spec`,
+  async (t) => {
+    const sent = new Map<string, number>();
+    const started = Date.now();
+    await fc.assert(
+      fc.asyncProperty(anyRequest, async (request) => {
+        sent.set(request.operation, (sent.get(request.operation) ?? 0) + 1);
+        const res = await api.request({
+          method: request.method as 'GET',
+          url: request.url,
+          headers: request.headers,
+          payload: request.payload,
+        });
+        if (res.status >= 500) throw new Error(`${res.status} for ${describe(request)}: ${res.text}`);
+        if (request.valid && res.status === 400) {
+          const refused = res.body.errors.map((e: { pointer: string }) => e.pointer);
+          if (!refused.every((p: string) => RULES_BEYOND_SCHEMA.has(p)))
+            throw new Error(`400 for ${describe(request)}: ${res.text}`);
+        }
+      }),
+      { numRuns: RUNS },
+    );
+    t.equal(
+      [...sent.values()].reduce((a, b) => a + b, 0),
+      RUNS,
+    );
+    for (const op of operations) t.ok((sent.get(op.id) ?? 0) >= 50, `${op.id}: ${sent.get(op.id)} requests`);
+    t.ok(Date.now() - started < 120_000, `within two minutes (${Date.now() - started} ms)`);
+  },
+);

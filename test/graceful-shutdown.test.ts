@@ -9,13 +9,14 @@ import { openDatabase } from '../src/db/client.js';
 import { apiFor } from './helpers/api.js';
 import { assertMatchesContract } from './helpers/contract.js';
 import { anOrder, at, freeSlot, THREE_HOURS } from './helpers/fixtures.js';
-import { sendChecked } from './helpers/socket.js';
 import { rawConnection, refusesConnections } from './helpers/raw-http.js';
 import { serviceDatabase, startServiceProcess } from './helpers/service-process.js';
+import { sendChecked } from './helpers/socket.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 // Lines about the process, not a request: start-up (the glue warns once per response media type it has no parser for), listening, shutdown.
-const LIFECYCLE = /^(ContentTypeParser for '[^']+' not found|API_KEYS is not set|Server listening at|order service ready|shutting down|stopped)/;
+const LIFECYCLE =
+  /^(ContentTypeParser for '[^']+' not found|API_KEYS is not set|Server listening at|order service ready|shutting down|stopped)/;
 
 t.test('SIGTERM under load: drains, exits 0 within 10 s, and keeps every acknowledged order', async (t) => {
   const database = await serviceDatabase(t);
@@ -30,7 +31,11 @@ t.test('SIGTERM under load: drains, exits 0 within 10 s, and keeps every acknowl
   const client = async () => {
     while (true) {
       try {
-        const res = await sendChecked(service.url, { method: 'POST', path: '/orders', body: anOrder({ datetime: at(slot, next++ * THREE_HOURS) }) });
+        const res = await sendChecked(service.url, {
+          method: 'POST',
+          path: '/orders',
+          body: anOrder({ datetime: at(slot, next++ * THREE_HOURS) }),
+        });
         if (res.status === 201) acknowledged.push(res.body);
         else unexpected.push(res.status);
       } catch (error) {
@@ -46,7 +51,9 @@ t.test('SIGTERM under load: drains, exits 0 within 10 s, and keeps every acknowl
   // A create whose body is half sent when the signal arrives.
   const body = JSON.stringify(anOrder({ datetime: at(freeSlot(), 0) }));
   const slow = await rawConnection(service.url);
-  slow.write(`POST /orders HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n`);
+  slow.write(
+    `POST /orders HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n`,
+  );
   slow.write(body.slice(0, 10));
   await sleep(100);
 
@@ -58,7 +65,13 @@ t.test('SIGTERM under load: drains, exits 0 within 10 s, and keeps every acknowl
 
   slow.write(body.slice(10));
   const inFlight = await slow.response(300);
-  assertMatchesContract({ method: 'POST', url: '/orders', status: inFlight.status, headers: inFlight.headers, body: inFlight.body });
+  assertMatchesContract({
+    method: 'POST',
+    url: '/orders',
+    status: inFlight.status,
+    headers: inFlight.headers,
+    body: inFlight.body,
+  });
   t.equal(inFlight.status, 201, 'the request in flight is finished');
   acknowledged.push(JSON.parse(inFlight.body));
 
@@ -67,14 +80,18 @@ t.test('SIGTERM under load: drains, exits 0 within 10 s, and keeps every acknowl
   t.same(exit, { code: 0, signal: null }, 'exit code 0');
   await Promise.all(clients);
   t.same(unexpected, [], 'every answer before the exit was a 201');
-  t.ok(service.logs.some((l) => l.msg === 'stopped'), 'the pool was closed before exiting');
+  t.ok(
+    service.logs.some((l) => l.msg === 'stopped'),
+    'the pool was closed before exiting',
+  );
   const withoutId = service.logs.filter((l) => l.reqId === undefined && !LIFECYCLE.test(String(l.msg)));
   t.same(withoutId, [], 'every log line about a request carries its request id');
 
   const reopened = await openDatabase(database.config);
   const app = await buildApp({ database: reopened });
   const api = await apiFor(app, reopened);
-  for (const order of acknowledged) t.same((await api.get(`/orders/${order.id}`)).body, order, `order ${order.id} is stored`);
+  for (const order of acknowledged)
+    t.same((await api.get(`/orders/${order.id}`)).body, order, `order ${order.id} is stored`);
   await app.close();
   await reopened.close();
 });

@@ -11,8 +11,11 @@ const api = await buildTestApi(t);
 const json = (url: string, payload: string | Buffer, method: 'POST' | 'PUT' = 'POST') =>
   api.request({ method, url, headers: { 'content-type': 'application/json' }, payload });
 /** The distinct inputs a 400 names. */
-const pointers = (res: { body: { errors?: { pointer: string }[] } }) => [...new Set(res.body.errors?.map((e) => e.pointer))];
-const order = (totalfee: string) => `{"datetime":"2040-01-01T00:00:00Z","totalfee":${totalfee},"services":[{"id":"123"}]}`;
+const pointers = (res: { body: { errors?: { pointer: string }[] } }) => [
+  ...new Set(res.body.errors?.map((e) => e.pointer)),
+];
+const order = (totalfee: string) =>
+  `{"datetime":"2040-01-01T00:00:00Z","totalfee":${totalfee},"services":[{"id":"123"}]}`;
 
 t.test('huge and tiny numbers are refused where they are out of range, never overflow', async (t) => {
   for (const fee of ['1e308', '1e309', '-1e308', '12345678901234567890123', '1000000000.01', '5e-324', '-0.001']) {
@@ -33,7 +36,7 @@ t.test('deep nesting is refused, however deep, within the body limit', async (t)
   const depth = 10_000;
   for (const payload of [
     '['.repeat(depth) + ']'.repeat(depth),
-    '{"a":'.repeat(depth) + '1' + '}'.repeat(depth),
+    `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`,
     `{"datetime":"2040-01-01T00:00:00Z","totalfee":1,"services":${'['.repeat(depth)}${']'.repeat(depth)}}`,
   ]) {
     const res = await json('/orders', payload);
@@ -59,7 +62,11 @@ t.test('__proto__ and constructor keys are refused, and nothing is polluted', as
 });
 
 t.test('bytes that are not UTF-8, U+0000 and lone surrogates are refused; real Unicode round-trips', async (t) => {
-  const invalidUtf8 = Buffer.concat([Buffer.from('{"name":"'), Buffer.from([0xc3, 0x28, 0xff, 0xfe]), Buffer.from('"}')]);
+  const invalidUtf8 = Buffer.concat([
+    Buffer.from('{"name":"'),
+    Buffer.from([0xc3, 0x28, 0xff, 0xfe]),
+    Buffer.from('"}'),
+  ]);
   t.same(pointers(await json('/services', invalidUtf8)), ['#']);
   t.same(pointers(await api.post('/services', { name: 'a\u0000b' })), ['#/name']);
   t.same(pointers(await api.post('/services', { name: 'half \ud83d of a pair' })), ['#/name']);
@@ -73,7 +80,23 @@ t.test('bytes that are not UTF-8, U+0000 and lone surrogates are refused; real U
   t.equal((await api.get(`/services/${created.body.id}`)).body.name, name, 'stored exactly as sent');
 });
 
-const SQL = ["'", "''", '"', '\\', ';', '--', '/*', '*/', '%', '_', '$1', "' OR '1'='1", "'); DROP TABLE orders; --", '\\x00', 'E\'\\047\''];
+const SQL = [
+  "'",
+  "''",
+  '"',
+  '\\',
+  ';',
+  '--',
+  '/*',
+  '*/',
+  '%',
+  '_',
+  '$1',
+  "' OR '1'='1",
+  "'); DROP TABLE orders; --",
+  '\\x00',
+  "E'\\047'",
+];
 
 t.test('SQL metacharacters in every string field are data, never SQL', async (t) => {
   for (const s of SQL) {
@@ -85,7 +108,8 @@ t.test('SQL metacharacters in every string field are data, never SQL', async (t)
     t.same(pointers(await api.post('/orders', anOrder({ datetime: `2040-01-01T00:00:00Z${s}` }))), ['#/datetime']);
     t.same(pointers(await api.post('/orders', anOrder({ services: [{ id: `1${s}` }] }))), ['#/services/0/id']);
     const encoded = encodeURIComponent(`1${s}`);
-    for (const path of [`/orders/${encoded}`, `/services/${encoded}`]) t.same(pointers(await api.get(path)), path.startsWith('/orders') ? ['#/orderId'] : ['#/serviceId']);
+    for (const path of [`/orders/${encoded}`, `/services/${encoded}`])
+      t.same(pointers(await api.get(path)), path.startsWith('/orders') ? ['#/orderId'] : ['#/serviceId']);
     t.same(pointers(await api.delete(`/orders/${encoded}`)), ['#/orderId']);
     for (const query of ['cursor', 'from', 'to', 'limit']) {
       t.same(pointers(await api.get(`/orders?${query}=${encodeURIComponent(`x${s}`)}`)), [`#/${query}`], `${query}`);

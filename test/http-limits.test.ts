@@ -4,23 +4,28 @@
 // (72 s by default, above a load balancer's 60 s), every request is answered
 // by the handler deadline even when the database is stuck, and the pool
 // never opens more connections than configured.
-import postgres from 'postgres';
+
 import { sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
+import postgres from 'postgres';
 import t from 'tap';
 import { buildApp } from '../src/app.js';
 import type { Config } from '../src/config.js';
-import { openDatabase, type DatabaseHandle } from '../src/db/client.js';
+import { type DatabaseHandle, openDatabase } from '../src/db/client.js';
 import { assertIsProblem, assertMatchesContract } from './helpers/contract.js';
 import { createTestDatabase, databaseKind, freshDatabase } from './helpers/database.js';
 import { anOrder, freeSlot } from './helpers/fixtures.js';
-import { sendChecked, type Sent } from './helpers/socket.js';
 import { rawConnection } from './helpers/raw-http.js';
+import { type Sent, sendChecked } from './helpers/socket.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const LIMITS = { requestTimeoutMs: 500, keepAliveTimeoutMs: 1000, handlerTimeoutMs: 500 };
 
-async function listening(t: { teardown(fn: () => unknown): void }, database: DatabaseHandle, http: Partial<Config['http']> = LIMITS): Promise<{ app: FastifyInstance; url: string }> {
+async function listening(
+  t: { teardown(fn: () => unknown): void },
+  database: DatabaseHandle,
+  http: Partial<Config['http']> = LIMITS,
+): Promise<{ app: FastifyInstance; url: string }> {
   const app = await buildApp({ database, http });
   t.teardown(() => app.close());
   return { app, url: await app.listen({ port: 0, host: '127.0.0.1' }) };
@@ -49,7 +54,9 @@ t.test('a client that sends its headers too slowly gets a 408 problem and is dis
 t.test('a client that sends its body too slowly gets a 408 problem and is disconnected', async (t) => {
   const { url } = await listening(t, database);
   const slow = await rawConnection(url);
-  slow.write('POST /orders HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"date');
+  slow.write(
+    'POST /orders HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"date',
+  );
   const res = await slow.response();
   t.equal(res.status, 408);
   // The body's deadline is met inside the operation: a declared 408 of createOrder.
@@ -67,16 +74,22 @@ t.test('headers over 16 KiB get a 431 problem; the service keeps serving', async
   t.equal((await sendChecked(url, { path: '/orders/223' })).status, 200);
 });
 
-t.test('keep-alive: 72 s by default, above a load balancer idle timeout of 60 s; idle connections closed after it', async (t) => {
-  const defaults = await listening(t, database, {});
-  t.equal((await sendChecked(defaults.url, { path: '/healthz' })).headers['keep-alive'], 'timeout=72');
-  const { url } = await listening(t, database);
-  const client = await rawConnection(url);
-  client.write('GET /healthz HTTP/1.1\r\nHost: test\r\n\r\n');
-  const res = await client.response();
-  t.equal(res.status, 200);
-  t.ok(res.closedAfterMs >= LIMITS.keepAliveTimeoutMs && res.closedAfterMs < LIMITS.keepAliveTimeoutMs + 1500, `idle connection closed after ${res.closedAfterMs} ms`);
-});
+t.test(
+  'keep-alive: 72 s by default, above a load balancer idle timeout of 60 s; idle connections closed after it',
+  async (t) => {
+    const defaults = await listening(t, database, {});
+    t.equal((await sendChecked(defaults.url, { path: '/healthz' })).headers['keep-alive'], 'timeout=72');
+    const { url } = await listening(t, database);
+    const client = await rawConnection(url);
+    client.write('GET /healthz HTTP/1.1\r\nHost: test\r\n\r\n');
+    const res = await client.response();
+    t.equal(res.status, 200);
+    t.ok(
+      res.closedAfterMs >= LIMITS.keepAliveTimeoutMs && res.closedAfterMs < LIMITS.keepAliveTimeoutMs + 1500,
+      `idle connection closed after ${res.closedAfterMs} ms`,
+    );
+  },
+);
 
 // Over a real socket: requests with a body are where the deadline once
 // silently lapsed (Fastify's handlerTimeout ends when Node has read the body),
@@ -84,8 +97,19 @@ t.test('keep-alive: 72 s by default, above a load balancer idle timeout of 60 s;
 const stuckRequests: { name: string; request: Sent }[] = [
   { name: 'GET', request: { path: '/orders/223' } },
   { name: 'POST', request: { method: 'POST', path: '/orders', body: anOrder({ datetime: freeSlot().toISOString() }) } },
-  { name: 'PUT', request: { method: 'PUT', path: '/orders/224', body: anOrder({ datetime: '2022-11-01T14:11:11.111Z' }) } },
-  { name: 'PATCH', request: { method: 'PATCH', path: '/orders/225', body: { totalfee: 100 }, headers: { 'content-type': 'application/merge-patch+json' } } },
+  {
+    name: 'PUT',
+    request: { method: 'PUT', path: '/orders/224', body: anOrder({ datetime: '2022-11-01T14:11:11.111Z' }) },
+  },
+  {
+    name: 'PATCH',
+    request: {
+      method: 'PATCH',
+      path: '/orders/225',
+      body: { totalfee: 100 },
+      headers: { 'content-type': 'application/merge-patch+json' },
+    },
+  },
 ];
 for (const { name, request } of stuckRequests) {
   t.test(`a ${name} stuck behind the database is answered 503 by the handler deadline`, async (t) => {

@@ -10,15 +10,26 @@ import { anOrder, at, freeSlot, HOUR } from './helpers/fixtures.js';
 
 const writer = 'idempotency-writer-token-0001';
 const other = 'idempotency-other-writer-0002';
-const api = await buildTestApi(t, { apiKeys: [{ token: writer, scope: 'write' }, { token: other, scope: 'write' }] });
-const as = (token: string, key?: string) => ({ authorization: `Bearer ${token}`, ...(key ? { 'idempotency-key': key } : {}) });
+const api = await buildTestApi(t, {
+  apiKeys: [
+    { token: writer, scope: 'write' },
+    { token: other, scope: 'write' },
+  ],
+});
+const as = (token: string, key?: string) => ({
+  authorization: `Bearer ${token}`,
+  ...(key ? { 'idempotency-key': key } : {}),
+});
 
 let keys = 0;
 const newKey = () => `key-${process.pid}-${++keys}`;
 
 async function ordersAround(datetime: string) {
   const from = new Date(Date.parse(datetime) - 3 * HOUR).toISOString();
-  const res = await api.get(`/orders?from=${encodeURIComponent(from)}&to=${encodeURIComponent(at(new Date(from), 6 * HOUR))}`, as(writer));
+  const res = await api.get(
+    `/orders?from=${encodeURIComponent(from)}&to=${encodeURIComponent(at(new Date(from), 6 * HOUR))}`,
+    as(writer),
+  );
   return res.body.data as { id: string }[];
 }
 
@@ -35,7 +46,11 @@ t.test('a retried POST after a lost response replays the answer and creates no s
   t.same(retry.body, first.body);
   t.equal(retry.headers.location, first.headers.location);
   t.equal(retry.headers.etag, first.headers.etag);
-  t.same((await ordersAround(body.datetime)).map((o) => o.id), [first.body.id], 'one order');
+  t.same(
+    (await ordersAround(body.datetime)).map((o) => o.id),
+    [first.body.id],
+    'one order',
+  );
 });
 
 t.test('the body is compared as parsed JSON: key order and whitespace do not matter', async (t) => {
@@ -98,7 +113,10 @@ t.test('a request that failed with a 5xx is not remembered', async (t) => {
   const retry = await api.post('/orders', body, as(writer, key));
   t.equal(retry.status, 201);
   t.equal(retry.headers['idempotent-replayed'], undefined, 'created now, not replayed');
-  t.same((await ordersAround(body.datetime)).map((o) => o.id), [retry.body.id]);
+  t.same(
+    (await ordersAround(body.datetime)).map((o) => o.id),
+    [retry.body.id],
+  );
 });
 
 t.test('the same key with a different body is 422 and creates nothing', async (t) => {
@@ -143,12 +161,16 @@ t.test('keys are scoped to the API key: another caller with the same key creates
 t.test('two concurrent POSTs with one key create one order', async (t) => {
   const key = newKey();
   const body = anOrder();
-  const responses = await Promise.all([api.post('/orders', body, as(writer, key)), api.post('/orders', body, as(writer, key))]);
+  const responses = await Promise.all([
+    api.post('/orders', body, as(writer, key)),
+    api.post('/orders', body, as(writer, key)),
+  ]);
   const created = responses.filter((r) => r.status === 201);
   // The loser either waited and got the replay, or arrived while the
   // winner's transaction held the key and was told 409 (retry later).
   t.ok(created.length >= 1);
-  for (const r of responses) t.ok(r.status === 201 || r.body.type === '/problems/idempotency-key-in-use', `status ${r.status}`);
+  for (const r of responses)
+    t.ok(r.status === 201 || r.body.type === '/problems/idempotency-key-in-use', `status ${r.status}`);
   t.same(new Set(created.map((r) => r.body.id)).size, 1);
   t.equal((await ordersAround(body.datetime)).length, 1, 'one order');
 });
@@ -163,7 +185,9 @@ t.test('POST /services is idempotent the same way', async (t) => {
   t.equal(retry.headers.location, first.headers.location);
   const reused = await api.post('/services', { name: 'Different' }, as(writer, key));
   t.equal(reused.status, 422);
-  const names = (await api.get('/services', as(writer))).body.data.filter((s: { name: string }) => s.name === 'Idempotent');
+  const names = (await api.get('/services', as(writer))).body.data.filter(
+    (s: { name: string }) => s.name === 'Idempotent',
+  );
   t.equal(names.length, 1);
 });
 
@@ -194,14 +218,20 @@ t.test('a 255-character key of printable ASCII, spaces included, is accepted', a
 t.test('keys expire after 24 hours: the key is free again, and the purge deletes it', async (t) => {
   const key = newKey();
   const first = await api.post('/orders', anOrder(), as(writer, key));
-  await api.database.db.execute(sql`update idempotency_keys set created_at = now() - interval '24 hours 1 second' where key = ${key}`);
+  await api.database.db.execute(
+    sql`update idempotency_keys set created_at = now() - interval '24 hours 1 second' where key = ${key}`,
+  );
   const again = await api.post('/orders', anOrder(), as(writer, key));
   t.equal(again.status, 201, 'a different body with an expired key is a new request');
   t.not(again.body.id, first.body.id);
 
-  await api.database.db.execute(sql`update idempotency_keys set created_at = now() - interval '25 hours' where key = ${key}`);
+  await api.database.db.execute(
+    sql`update idempotency_keys set created_at = now() - interval '25 hours' where key = ${key}`,
+  );
   await createIdempotencyStore(api.database.db).purgeExpired();
-  const [left] = await rowsOf<{ n: number }>(api.database.db.execute(sql`select count(*)::int as n from idempotency_keys where key = ${key}`));
+  const [left] = await rowsOf<{ n: number }>(
+    api.database.db.execute(sql`select count(*)::int as n from idempotency_keys where key = ${key}`),
+  );
   t.equal(left!.n, 0);
 });
 

@@ -9,7 +9,12 @@ t.test('a fresh database holds the three sample orders, 3 hours apart', async (t
   const res = await api.get('/orders?to=2022-11-02T00:00:00Z');
   t.equal(res.status, 200);
   t.same(
-    res.body.data.map((o: { id: string; datetime: string; totalfee: number; services: unknown }) => [o.id, o.datetime, o.totalfee, o.services]),
+    res.body.data.map((o: { id: string; datetime: string; totalfee: number; services: unknown }) => [
+      o.id,
+      o.datetime,
+      o.totalfee,
+      o.services,
+    ]),
     [
       ['223', '2022-11-01T11:11:11.111Z', 100, [{ id: '123', name: 'Inspection' }]],
       ['224', '2022-11-01T14:11:11.111Z', 100, [{ id: '789', name: 'Testing' }]],
@@ -27,10 +32,14 @@ t.test('POST /orders creates an order, answers 201 with Location, and GET return
   t.equal(created.headers.location, `/orders/${created.body.id}`);
   t.equal(created.body.datetime, body.datetime);
   t.equal(created.body.totalfee, 250.5);
-  t.same(created.body.services, [
-    { id: '789', name: 'Testing' },
-    { id: '123', name: 'Inspection' },
-  ], 'services come back in the order given, with their names');
+  t.same(
+    created.body.services,
+    [
+      { id: '789', name: 'Testing' },
+      { id: '123', name: 'Inspection' },
+    ],
+    'services come back in the order given, with their names',
+  );
   t.equal(created.body.createdAt, created.body.updatedAt);
 
   const fetched = await api.get(created.headers.location as string);
@@ -40,7 +49,10 @@ t.test('POST /orders creates an order, answers 201 with Location, and GET return
 
 t.test('datetimes are stored as the instant named, in UTC with milliseconds', async (t) => {
   const slot = freeSlot();
-  const res = await api.post('/orders', anOrder({ datetime: slot.toISOString().replace('T00:00:00.000Z', 'T05:30:00+05:30') }));
+  const res = await api.post(
+    '/orders',
+    anOrder({ datetime: slot.toISOString().replace('T00:00:00.000Z', 'T05:30:00+05:30') }),
+  );
   t.equal(res.status, 201);
   t.equal(res.body.datetime, slot.toISOString());
 });
@@ -133,21 +145,35 @@ t.test('a cursor keeps the range of its first page; the range may be sent again 
   const first = await api.get(`/orders?from=${from}&to=${to}&limit=2`);
   t.equal(first.body.data.length, 2);
   const onlyCursor = await api.get(`/orders?limit=2&cursor=${first.body.nextCursor}`);
-  t.same(onlyCursor.body.data.map((o: { datetime: string }) => o.datetime), [at(day, 6 * HOUR)], 'still within to');
+  t.same(
+    onlyCursor.body.data.map((o: { datetime: string }) => o.datetime),
+    [at(day, 6 * HOUR)],
+    'still within to',
+  );
   t.equal(onlyCursor.body.nextCursor, null);
   const again = await api.get(`/orders?from=${from}&to=${to}&limit=2&cursor=${first.body.nextCursor}`);
   t.same(again.body, onlyCursor.body, 'the same range sent again');
-  const changed = await api.get(`/orders?to=${encodeURIComponent(at(day, 24 * HOUR))}&limit=2&cursor=${first.body.nextCursor}`);
+  const changed = await api.get(
+    `/orders?to=${encodeURIComponent(at(day, 24 * HOUR))}&limit=2&cursor=${first.body.nextCursor}`,
+  );
   t.equal(changed.status, 400);
-  t.same(changed.body.errors.map((e: { pointer: string }) => e.pointer), ['#/to']);
+  t.same(
+    changed.body.errors.map((e: { pointer: string }) => e.pointer),
+    ['#/to'],
+  );
 });
 
 t.test('from is inclusive and to is exclusive', async (t) => {
   const day = freeSlot();
   const first = (await api.post('/orders', anOrder({ datetime: at(day, 0) }))).body;
   await api.post('/orders', anOrder({ datetime: at(day, 3 * HOUR) }));
-  const res = await api.get(`/orders?from=${encodeURIComponent(at(day, 0))}&to=${encodeURIComponent(at(day, 3 * HOUR))}`);
-  t.same(res.body.data.map((o: { id: string }) => o.id), [first.id]);
+  const res = await api.get(
+    `/orders?from=${encodeURIComponent(at(day, 0))}&to=${encodeURIComponent(at(day, 3 * HOUR))}`,
+  );
+  t.same(
+    res.body.data.map((o: { id: string }) => o.id),
+    [first.id],
+  );
   t.equal(res.body.nextCursor, null);
 });
 
@@ -161,7 +187,9 @@ t.test('the default page holds 50 orders and the last page has no cursor', async
   const day = freeSlot();
   // 60 orders, 3 hours apart, across 8 days that no other test uses.
   for (let i = 1; i < 8; i++) freeSlot();
-  await Promise.all(Array.from({ length: 60 }, (_, i) => api.post('/orders', anOrder({ datetime: at(day, i * 3 * HOUR) }))));
+  await Promise.all(
+    Array.from({ length: 60 }, (_, i) => api.post('/orders', anOrder({ datetime: at(day, i * 3 * HOUR) }))),
+  );
   const range = `from=${encodeURIComponent(day.toISOString())}&to=${encodeURIComponent(at(day, 180 * HOUR))}`;
   const first = await api.get(`/orders?${range}`);
   t.equal(first.body.data.length, 50);

@@ -7,7 +7,8 @@ import { anOrder, at, freeSlot, HOUR, THREE_HOURS } from './helpers/fixtures.js'
 const api = await buildTestApi(t);
 
 async function anExistingOrder(overrides = {}) {
-  return (await api.post('/orders', anOrder({ totalfee: 100, services: [{ id: '123' }, { id: '789' }], ...overrides }))).body;
+  return (await api.post('/orders', anOrder({ totalfee: 100, services: [{ id: '123' }, { id: '789' }], ...overrides })))
+    .body;
 }
 
 t.test('a patch of one field changes only that field', async (t) => {
@@ -21,7 +22,10 @@ t.test('a patch of one field changes only that field', async (t) => {
 t.test('services in a patch replace the whole list, in the order given', async (t) => {
   const order = await anExistingOrder();
   const res = await api.patch(`/orders/${order.id}`, { services: [{ id: '456' }, { id: '123' }] });
-  t.same(res.body.services, [{ id: '456', name: 'Analysis' }, { id: '123', name: 'Inspection' }]);
+  t.same(res.body.services, [
+    { id: '456', name: 'Analysis' },
+    { id: '123', name: 'Inspection' },
+  ]);
   t.equal(res.body.totalfee, 100);
   t.equal(res.body.datetime, order.datetime);
 });
@@ -41,7 +45,11 @@ t.test('moving an order by patch obeys the 3-hour rule: 409, nothing changed', a
   t.equal(res.status, 409);
   t.same(res.body.conflictingOrderIds, [first.id]);
   t.same((await api.get(`/orders/${second.id}`)).body, second);
-  t.equal((await api.patch(`/orders/${second.id}`, { datetime: at(slot, THREE_HOURS) })).status, 200, 'exactly 3 h is fine');
+  t.equal(
+    (await api.patch(`/orders/${second.id}`, { datetime: at(slot, THREE_HOURS) })).status,
+    200,
+    'exactly 3 h is fine',
+  );
 });
 
 t.test('a patch that keeps the datetime never conflicts with the order itself', async (t) => {
@@ -72,7 +80,10 @@ for (const [name, patch, pointer] of [
     const order = await anExistingOrder();
     const res = await api.patch(`/orders/${order.id}`, patch);
     t.equal(res.status, 400);
-    t.ok(res.body.errors.some((e: { pointer: string }) => e.pointer === pointer), pointer);
+    t.ok(
+      res.body.errors.some((e: { pointer: string }) => e.pointer === pointer),
+      pointer,
+    );
     t.same((await api.get(`/orders/${order.id}`)).body, order);
   });
 }
@@ -102,7 +113,10 @@ t.test('PATCH without a Content-Type is 415 naming the type to send', async (t) 
 
 t.test('a merge patch body on POST or PUT is 415: they take application/json', async (t) => {
   const order = await anExistingOrder();
-  for (const [method, url] of [['POST', '/orders'], ['PUT', `/orders/${order.id}`]] as const) {
+  for (const [method, url] of [
+    ['POST', '/orders'],
+    ['PUT', `/orders/${order.id}`],
+  ] as const) {
     const res = await api.request({
       method,
       url,

@@ -15,7 +15,13 @@ t.teardown(() => rmSync(dataDir, { recursive: true, force: true }));
 async function start() {
   const database = await openDatabase({ kind: 'pglite', dataDir });
   const app = await buildApp({ database });
-  return { api: await apiFor(app, database), stop: async () => (await app.close(), await database.close()) };
+  return {
+    api: await apiFor(app, database),
+    stop: async () => {
+      await app.close();
+      await database.close();
+    },
+  };
 }
 
 t.test('orders and services survive a restart of the embedded store', async (t) => {

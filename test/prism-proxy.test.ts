@@ -5,8 +5,8 @@
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import t from 'tap';
-import { send } from './helpers/http.js';
 import { loadSpec } from '../src/contract/spec.js';
+import { send } from './helpers/http.js';
 import { assertPrismPassed, prismForwardsUnchanged, prismRouting, startPrism } from './helpers/prism.js';
 
 const order = {
@@ -84,7 +84,10 @@ t.test('requests Prism would change or not forward go to the service directly', 
 t.test('a request without the credentials an operation requires goes to the service directly', async (t) => {
   // Prism answers such a request with its own 401, whatever the service does.
   const spec = loadSpec();
-  spec.components.securitySchemes = { bearer: { type: 'http', scheme: 'bearer' }, key: { type: 'apiKey', in: 'header', name: 'X-Api-Key' } };
+  spec.components.securitySchemes = {
+    bearer: { type: 'http', scheme: 'bearer' },
+    key: { type: 'apiKey', in: 'header', name: 'X-Api-Key' },
+  };
   Object.assign(spec, { security: [{ bearer: [] }, { key: [] }] });
   const forwards = prismRouting(spec);
   t.notOk(forwards({ method: 'GET', url: '/orders/223' }));

@@ -31,9 +31,10 @@ t.test('race windows on PostgreSQL', { skip }, async (t) => {
   t.test('an uncommitted conflicting insert: the constraint answers 409 naming it once it commits', async (t) => {
     const slot = freeSlot();
     let intruderId = '';
-    let request: Promise<{ status: number; body: any }> | undefined;
+    let request: ReturnType<typeof api.post> | undefined;
     await intruder.begin(async (tx) => {
-      const [row] = await tx`insert into orders (datetime, totalfee) values (${slot.toISOString()}, 1) returning id::text`;
+      const [row] =
+        await tx`insert into orders (datetime, totalfee) values (${slot.toISOString()}, 1) returning id::text`;
       intruderId = row!.id;
       // The service cannot see the uncommitted row, so its overlap query
       // passes; its insert then waits on the constraint for this transaction.
@@ -61,7 +62,8 @@ t.test('race windows on PostgreSQL', { skip }, async (t) => {
 
   t.test('two PATCHes of one order, one waiting for the other: neither change is lost', async (t) => {
     const slot = freeSlot();
-    const order = (await api.post('/orders', anOrder({ datetime: slot.toISOString(), services: [{ id: '123' }] }))).body;
+    const order = (await api.post('/orders', anOrder({ datetime: slot.toISOString(), services: [{ id: '123' }] })))
+      .body;
     // Hold the slot lock that a write near this instant takes after locking
     // the order row: PATCH A stops there, holding the row; PATCH B waits for
     // the row. When A commits, B must see A's services, not the old ones.
@@ -83,7 +85,7 @@ t.test('race windows on PostgreSQL', { skip }, async (t) => {
   t.test('a service deleted while an order that books it is written: 422, nothing stored', async (t) => {
     const service = (await api.post('/services', { name: 'Vanishing' })).body;
     const body = anOrder({ services: [{ id: service.id }] });
-    let request: Promise<{ status: number; body: any }> | undefined;
+    let request: ReturnType<typeof api.post> | undefined;
     await intruder.begin(async (tx) => {
       await tx`delete from services where id = ${service.id}`;
       // The service still sees the service (the delete is uncommitted); its

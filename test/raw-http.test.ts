@@ -7,7 +7,7 @@ import { buildApp } from '../src/app.js';
 import { assertIsProblem, assertMatchesContract } from './helpers/contract.js';
 import { freshDatabase } from './helpers/database.js';
 import { anOrder } from './helpers/fixtures.js';
-import { parseResponses, rawConnection, type RawResponse } from './helpers/raw-http.js';
+import { parseResponses, type RawResponse, rawConnection } from './helpers/raw-http.js';
 import { sendChecked } from './helpers/socket.js';
 
 const database = await freshDatabase(t);
@@ -50,7 +50,10 @@ t.test('bytes that are not HTTP get a 400 problem and the connection is closed',
 t.test('a POST pipelined before bad bytes is answered 201 first, then the 400; the order is stored', async (t) => {
   const order = anOrder();
   const responses = await exchange(`${post(JSON.stringify(order))}garbage\r\n\r\n`);
-  t.same(responses.map((r) => r.status), [201, 400]);
+  t.same(
+    responses.map((r) => r.status),
+    [201, 400],
+  );
   const [created, refused] = responses as [RawResponse, RawResponse];
   assertMatchesContract({ method: 'POST', url: '/orders', ...created });
   assertIsProblem({ method: 'GET', url: '/', ...refused });
@@ -61,9 +64,13 @@ t.test('a POST pipelined before bad bytes is answered 201 first, then the 400; t
 
 t.test('five requests pipelined before bad bytes: every answer, in order, then the 400', async (t) => {
   const get = (path: string) => `GET ${path} HTTP/1.1\r\nHost: test\r\n\r\n`;
-  const text = get('/healthz') + post(JSON.stringify(anOrder())) + get('/orders/223') + get('/healthz') + get('/services');
+  const text =
+    get('/healthz') + post(JSON.stringify(anOrder())) + get('/orders/223') + get('/healthz') + get('/services');
   const responses = await exchange(`${text}BAD\r\n\r\n`);
-  t.same(responses.map((r) => r.status), [200, 201, 200, 200, 200, 400]);
+  t.same(
+    responses.map((r) => r.status),
+    [200, 201, 200, 200, 200, 400],
+  );
   t.equal(JSON.parse(responses[2]!.body).id, '223');
 });
 
@@ -72,7 +79,10 @@ t.test('bad bytes inside a body: the 400 at once, not after the answer deadline'
   const responses = await exchange(
     'POST /orders HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n{"a":\r\nZZZ\r\n\r\n',
   );
-  t.same(responses.map((r) => r.status), [400]);
+  t.same(
+    responses.map((r) => r.status),
+    [400],
+  );
   assertIsProblem({ method: 'POST', url: '/orders', ...responses[0]! });
   t.ok(Date.now() - started < 4000, `answered after ${Date.now() - started} ms (the deadline is 8 s)`);
 });
@@ -81,14 +91,19 @@ t.test('Expect: 100-continue: 100 only when the body will be read', async (t) =>
   t.test('a create the headers allow: 100 Continue, then 201', async (t) => {
     const connection = await rawConnection(url);
     const body = JSON.stringify(anOrder());
-    connection.write(post('', 'Expect: 100-continue\r\n').replace('Content-Length: 0', `Content-Length: ${body.length}`));
+    connection.write(
+      post('', 'Expect: 100-continue\r\n').replace('Content-Length: 0', `Content-Length: ${body.length}`),
+    );
     await connection.until((received) => received.includes('\r\n\r\n'));
     t.equal(connection.received(), 'HTTP/1.1 100 Continue\r\n\r\n', 'asked for the body, nothing else yet');
     connection.write(body);
     await connection.until((received) => finalAnswers(received) === 1);
     const responses = parseResponses(connection.received(), 0);
     connection.end();
-    t.same(responses.map((r) => r.status), [100, 201]);
+    t.same(
+      responses.map((r) => r.status),
+      [100, 201],
+    );
     assertMatchesContract({ method: 'POST', url: '/orders', ...responses[1]! });
   });
 
@@ -98,8 +113,14 @@ t.test('Expect: 100-continue: 100 only when the body will be read', async (t) =>
   ];
   for (const [name, headers, status] of refusals) {
     t.test(`${name}: the final ${status} at once, no 100`, async (t) => {
-      const responses = await exchange(`POST /orders HTTP/1.1\r\nHost: test\r\n${headers}\r\nExpect: 100-continue\r\n\r\n`, 1);
-      t.same(responses.map((r) => r.status), [status]);
+      const responses = await exchange(
+        `POST /orders HTTP/1.1\r\nHost: test\r\n${headers}\r\nExpect: 100-continue\r\n\r\n`,
+        1,
+      );
+      t.same(
+        responses.map((r) => r.status),
+        [status],
+      );
       assertMatchesContract({ method: 'POST', url: '/orders', ...responses[0]! });
     });
   }
@@ -107,7 +128,10 @@ t.test('Expect: 100-continue: 100 only when the body will be read', async (t) =>
 
 t.test('an expectation other than 100-continue is a 417 problem', async (t) => {
   const responses = await exchange(post('{}', 'Expect: something-else\r\n'), 1);
-  t.same(responses.map((r) => r.status), [417]);
+  t.same(
+    responses.map((r) => r.status),
+    [417],
+  );
   assertIsProblem({ method: 'POST', url: '/orders', ...responses[0]! });
 });
 

@@ -5,7 +5,7 @@ import { Writable } from 'node:stream';
 import { sql } from 'drizzle-orm';
 import t from 'tap';
 import { buildApp } from '../src/app.js';
-import { apiFor, type ApiResponse } from './helpers/api.js';
+import { type ApiResponse, apiFor } from './helpers/api.js';
 import { freshDatabase } from './helpers/database.js';
 import { anOrder } from './helpers/fixtures.js';
 
@@ -32,17 +32,27 @@ t.test('each request has one id, echoed in x-request-id and on each of its log l
     await api.get('/no/such/route'),
     await api.request({ method: 'GET', url: '/healthz', headers: { 'x-request-id': 'trace-42' } }),
   ];
-  t.same(responses.map((r) => r.status), [200, 404, 400, 409, 405, 404, 200]);
+  t.same(
+    responses.map((r) => r.status),
+    [200, 404, 400, 409, 405, 404, 200],
+  );
   t.equal(responses.at(-1)!.headers['x-request-id'], 'trace-42', "the client's id is echoed");
   const ids = responses.map((r) => String(r.headers['x-request-id']));
   for (const id of ids.slice(0, -1)) t.match(id, /^[0-9a-f-]{36}$/, 'otherwise a fresh UUID');
 
   const logged = lines.slice(startUp);
-  t.same(logged.filter((l) => l.reqId === undefined), [], 'no line without a request id');
+  t.same(
+    logged.filter((l) => l.reqId === undefined),
+    [],
+    'no line without a request id',
+  );
   t.same([...new Set(logged.map((l) => l.reqId))], ids, 'the ids logged are the ids answered, in order');
   for (const id of ids) {
     const messages = logged.filter((l) => l.reqId === id).map((l) => l.msg);
-    t.ok(messages.includes('incoming request') && messages.includes('request completed'), `request ${id} logged in and out`);
+    t.ok(
+      messages.includes('incoming request') && messages.includes('request completed'),
+      `request ${id} logged in and out`,
+    );
   }
 });
 

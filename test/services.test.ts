@@ -84,7 +84,7 @@ for (const [name, body, pointer] of [
 }
 
 t.test('a name of 100 characters, any script, is fine', async (t) => {
-  const name = 'ü'.repeat(99) + '検';
+  const name = `${'ü'.repeat(99)}検`;
   const res = await api.post('/services', { name });
   t.equal(res.status, 201);
   t.equal(res.body.name, name);

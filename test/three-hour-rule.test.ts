@@ -82,7 +82,9 @@ t.test('an order between two others lists both in conflictingOrderIds, earliest 
 t.test('a conflicting create stores nothing', async (t) => {
   const { slot } = await bookedSlot();
   await api.post('/orders', anOrder({ datetime: at(slot, 60_000) }));
-  const list = await api.get(`/orders?from=${encodeURIComponent(slot.toISOString())}&to=${encodeURIComponent(at(slot, THREE_HOURS))}`);
+  const list = await api.get(
+    `/orders?from=${encodeURIComponent(slot.toISOString())}&to=${encodeURIComponent(at(slot, THREE_HOURS))}`,
+  );
   t.equal(list.body.data.length, 1);
 });
 
@@ -100,7 +102,7 @@ t.test('a PUT may move an order by less than 3 hours from where it was', async (
   t.equal(res.body.datetime, at(slot, 3_600_000));
 });
 
-t.test('a PUT into another order\'s 3 hours is a 409 and changes nothing', async (t) => {
+t.test("a PUT into another order's 3 hours is a 409 and changes nothing", async (t) => {
   const { slot, id: first } = await bookedSlot();
   const second = (await api.post('/orders', anOrder({ datetime: at(slot, THREE_HOURS) }))).body;
   const res = await api.put(`/orders/${second.id}`, anOrder({ datetime: at(slot, THREE_HOURS - 1) }));

@@ -10,7 +10,7 @@ const MAX_RATIO = 1.2;
 const COLOURS = { postgres: '#336791', pglite: '#9a6fb0' };
 
 const x = (ratio: number) => LEFT + (Math.min(ratio, MAX_RATIO) / MAX_RATIO) * (WIDTH - LEFT - 20);
-const escape = (s: string) => s.replace(/[<>&]/g, (c) => `&#${c.charCodeAt(0)};`);
+const escapeXml = (s: string) => s.replace(/[<>&]/g, (c) => `&#${c.charCodeAt(0)};`);
 
 export function ratioChart(report: Report): string {
   const rows = report.comparisons;
@@ -19,7 +19,7 @@ export function ratioChart(report: Report): string {
     `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" font-family="sans-serif" font-size="12">`,
     `<rect width="100%" height="100%" fill="white"/>`,
     `<text x="10" y="20" font-size="14">Throughput ratio service / baseline (median of runs; higher is better)</text>`,
-    `<text x="10" y="38" fill="#555">${escape(String(report.conditions.date))} · ${escape(String(report.conditions.cpus))} · shared machine</text>`,
+    `<text x="10" y="38" fill="#555">${escapeXml(String(report.conditions.date))} · ${escapeXml(String(report.conditions.cpus))} · shared machine</text>`,
   ];
   rows.forEach((c, i) => {
     const y = 55 + i * (BAR + 8);

@@ -4,8 +4,8 @@
 // recorded statement is then run under EXPLAIN (ANALYZE, BUFFERS).
 import { drizzle } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
-import * as schema from '../../src/db/schema.js';
 import type { Database } from '../../src/db/client.js';
+import * as schema from '../../src/db/schema.js';
 import { OrderConflictError } from '../../src/domain/errors.js';
 import { createOrderRepository } from '../../src/orders/repository.js';
 
@@ -42,7 +42,9 @@ async function explainPrepared(client: postgres.Sql, { query, params }: Recorded
   try {
     // EXECUTE takes no bind parameters: the recorded values (ids, numbers, ISO instants) become literals.
     const literal = (v: unknown) => (typeof v === 'string' ? `'${v.replaceAll("'", "''")}'` : String(v));
-    return await client.unsafe(`explain (analyze, buffers, costs off) execute explained(${params.map(literal).join(', ')})`);
+    return await client.unsafe(
+      `explain (analyze, buffers, costs off) execute explained(${params.map(literal).join(', ')})`,
+    );
   } finally {
     await client.unsafe('deallocate explained');
   }
@@ -51,13 +53,22 @@ async function explainPrepared(client: postgres.Sql, { query, params }: Recorded
 export async function explainOperations(url: string, inputs: PlanInputs): Promise<Plan[]> {
   const client = postgres(url, { max: 1, onnotice: () => {} });
   let recorded: Recorded[] = [];
-  const db = drizzle({ client, schema, logger: { logQuery: (query, params) => void recorded.push({ query, params }) } });
+  const db = drizzle({
+    client,
+    schema,
+    logger: { logQuery: (query, params) => void recorded.push({ query, params }) },
+  });
   const repository = createOrderRepository(db as unknown as Database);
   const operations: [string, () => Promise<unknown>, (r: Recorded) => boolean][] = [
     ['GET one order', () => repository.get(inputs.id), () => true],
-    ['overlap check on create', () => repository.create({ datetime: inputs.conflicting, totalfee: '1.00', serviceIds: [123n] }).catch((e) => {
-      if (!(e instanceof OrderConflictError)) throw e;
-    }), (r) => /as conflicts/.test(r.query)],
+    [
+      'overlap check on create',
+      () =>
+        repository.create({ datetime: inputs.conflicting, totalfee: '1.00', serviceIds: [123n] }).catch((e) => {
+          if (!(e instanceof OrderConflictError)) throw e;
+        }),
+      (r) => /as conflicts/.test(r.query),
+    ],
     ['first page', () => repository.list({ limit: 51 }), () => true],
     ['deep cursor page', () => repository.list({ limit: 51, after: inputs.deep }), () => true],
   ];

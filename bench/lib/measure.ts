@@ -2,7 +2,7 @@
 // Throughput is completed requests / elapsed time (autocannon's per-second
 // average means little for short runs); latencies come from its histogram.
 import autocannon from 'autocannon';
-import { requestsFor, type Data, type WorkloadName } from './workloads.js';
+import { type Data, requestsFor, type WorkloadName } from './workloads.js';
 
 export interface Run {
   rps: number;

@@ -1,7 +1,7 @@
 // Starts a server (the service or the baseline) as a process of its own, as
 // in production, waits until it answers, and stops it with SIGTERM. Load and
 // servers never share an event loop.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import net from 'node:net';
 import { fileURLToPath } from 'node:url';
 
@@ -37,7 +37,11 @@ async function waitUntilUp(url: string, child: ChildProcess, output: () => strin
 }
 
 /** Starts `script` with `env`; `nodeArgs` such as --cpu-prof go to node. */
-export async function startServer(script: string, env: Record<string, string>, nodeArgs: string[] = []): Promise<Running> {
+export async function startServer(
+  script: string,
+  env: Record<string, string>,
+  nodeArgs: string[] = [],
+): Promise<Running> {
   const port = await freePort();
   const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script], {
     cwd: ROOT,

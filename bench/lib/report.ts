@@ -29,7 +29,12 @@ export interface Report {
   scaleOut: ScaleOut[];
 }
 
-export function compare(database: Comparison['database'], workload: WorkloadName, service: Summary, baseline: Summary): Comparison {
+export function compare(
+  database: Comparison['database'],
+  workload: WorkloadName,
+  service: Summary,
+  baseline: Summary,
+): Comparison {
   const target = TARGETS[workload];
   const ratio = service.rps / baseline.rps;
   // The p99 target is for PostgreSQL, the production database.
@@ -70,7 +75,9 @@ export function table(report: Report): string {
       `${c.database.padEnd(9)} ${c.workload.padEnd(9)} | ${fixed(c.service.rps)}       ${fixed(c.service.p50, 1)} ${fixed(c.service.p99, 1)} |` +
         ` ${fixed(c.baseline.rps)}        ${fixed(c.baseline.p50, 1)} ${fixed(c.baseline.p99, 1)} |` +
         ` ${c.ratio.toFixed(2)}   ${target} ${c.meetsTarget ? 'met' : 'MISSED'}` +
-        (c.service.failures + c.baseline.failures ? `  (${c.service.failures + c.baseline.failures} failed requests)` : ''),
+        (c.service.failures + c.baseline.failures
+          ? `  (${c.service.failures + c.baseline.failures} failed requests)`
+          : ''),
     );
   }
   if (report.scaleOut.length > 0) {

@@ -2,7 +2,7 @@
 // sample services, loaded by the database itself (INSERT … SELECT
 // generate_series) rather than through the API, so a million rows take
 // seconds. Benchmark creates go to their own slots far after the data.
-import { sql, type SQL } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import type { Database } from '../../src/db/client.js';
 
 export const DATA_START = Date.UTC(2030, 0, 1);
@@ -33,9 +33,12 @@ export async function rowsOf<T>(db: Database, query: SQL): Promise<T[]> {
 
 /** The ids of the seeded orders (consecutive) and how many there are. */
 export async function seededRange(db: Database): Promise<{ firstId: number; lastId: number; count: number }> {
-  const [row] = await rowsOf<{ first: string; last: string; count: string }>(db, sql`
+  const [row] = await rowsOf<{ first: string; last: string; count: string }>(
+    db,
+    sql`
     select min(id)::text as first, max(id)::text as last, count(*)::text as count
     from orders where datetime >= ${new Date(DATA_START).toISOString()}::timestamptz
-      and datetime < ${new Date(CREATES_START).toISOString()}::timestamptz`);
+      and datetime < ${new Date(CREATES_START).toISOString()}::timestamptz`,
+  );
   return { firstId: Number(row!.first), lastId: Number(row!.last), count: Number(row!.count) };
 }

@@ -39,7 +39,12 @@ function requestFor(setup: (request: autocannon.Request) => autocannon.Request):
   return [{ method: 'GET', path: '/', setupRequest: setup as Setup }];
 }
 
-const asGet = (request: autocannon.Request, path: string) => ({ ...request, method: 'GET' as const, path, body: undefined });
+const asGet = (request: autocannon.Request, path: string) => ({
+  ...request,
+  method: 'GET' as const,
+  path,
+  body: undefined,
+});
 const asCreate = (request: autocannon.Request) => ({
   ...request,
   method: 'POST' as const,

@@ -105,10 +105,12 @@ function clientOptions(config: PostgresConfig) {
 function preparingAll(sql: postgres.Sql): postgres.Sql;
 function preparingAll(sql: postgres.TransactionSql): postgres.TransactionSql;
 function preparingAll(sql: postgres.Sql | postgres.TransactionSql): unknown {
-  const withPreparedCallback = (original: (...args: unknown[]) => unknown) => (...args: unknown[]) => {
-    const work = args.pop() as (tx: postgres.TransactionSql) => unknown;
-    return original(...args, (tx: postgres.TransactionSql) => work(preparingAll(tx)));
-  };
+  const withPreparedCallback =
+    (original: (...args: unknown[]) => unknown) =>
+    (...args: unknown[]) => {
+      const work = args.pop() as (tx: postgres.TransactionSql) => unknown;
+      return original(...args, (tx: postgres.TransactionSql) => work(preparingAll(tx)));
+    };
   return new Proxy(sql, {
     get(target, key, receiver) {
       const value = Reflect.get(target, key, receiver);

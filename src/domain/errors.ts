@@ -19,9 +19,7 @@ export class OrderConflictError extends Error {
     const others = conflictingOrderIds.length
       ? `order${conflictingOrderIds.length > 1 ? 's' : ''} ${conflictingOrderIds.join(', ')}`
       : 'another order';
-    super(
-      `Orders must be at least 3 hours apart; ${datetime.toISOString()} is less than 3 hours from ${others}.`,
-    );
+    super(`Orders must be at least 3 hours apart; ${datetime.toISOString()} is less than 3 hours from ${others}.`);
   }
 }
 

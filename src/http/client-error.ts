@@ -8,18 +8,26 @@
 // answers go out first, then the problem. Node's default and Fastify's
 // destroy the connection at once, so a client whose POST was saved would
 // never hear of it.
-import { STATUS_CODES, type ServerResponse } from 'node:http';
+import { type ServerResponse, STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { PROBLEM_CONTENT_TYPE } from './problem.js';
 
 const KNOWN: Record<string, { status: number; kind: string; detail: string }> = {
   ERR_HTTP_REQUEST_TIMEOUT: { status: 408, kind: 'request-timeout', detail: 'The request did not arrive in time.' },
-  HPE_HEADER_OVERFLOW: { status: 431, kind: 'headers-too-large', detail: 'The request headers are larger than 16 KiB.' },
+  HPE_HEADER_OVERFLOW: {
+    status: 431,
+    kind: 'headers-too-large',
+    detail: 'The request headers are larger than 16 KiB.',
+  },
 };
 const MALFORMED = { status: 400, kind: 'bad-request', detail: 'The request is not well-formed HTTP.' };
 // Titles as the spec's 408 and 431 responses spell them.
-const TITLES: Record<number, string> = { 400: 'Bad request', 408: 'Request timeout', 431: 'Request header fields too large' };
+const TITLES: Record<number, string> = {
+  400: 'Bad request',
+  408: 'Request timeout',
+  431: 'Request header fields too large',
+};
 /** How long the answers in progress may take to go out before the connection is cut anyway. */
 const ANSWERS_IN_PROGRESS_MS = 30_000;
 
@@ -59,7 +67,10 @@ function responseOf(socket: Socket): ServerResponse | null | undefined {
  */
 function afterAnswersInProgress(socket: Socket, then: () => void): void {
   const response = responseOf(socket);
-  if (!response || socket.destroyed || !response.req.complete) return then();
+  if (!response || socket.destroyed || !response.req.complete) {
+    then();
+    return;
+  }
   const next = () => {
     response.off('finish', next).off('close', next);
     afterAnswersInProgress(socket, then);

@@ -23,7 +23,11 @@ export function handleExpectations(app: FastifyInstance): void {
       status: 417,
       detail: `Expect: ${request.headers.expect} is not supported; only 100-continue is.`,
     });
-    response.writeHead(417, { 'content-type': PROBLEM_CONTENT_TYPE, 'content-length': Buffer.byteLength(body), connection: 'close' });
+    response.writeHead(417, {
+      'content-type': PROBLEM_CONTENT_TYPE,
+      'content-length': Buffer.byteLength(body),
+      connection: 'close',
+    });
     response.end(body);
   });
   app.addHook('preParsing', (request, reply, payload, done) => {

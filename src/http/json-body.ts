@@ -11,14 +11,24 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 export function useStrictJsonBodies(app: FastifyInstance): void {
   const parseJson = app.getDefaultJsonParser('error', 'error');
   app.removeContentTypeParser('application/json');
-  app.addContentTypeParser(['application/json', 'application/merge-patch+json'], { parseAs: 'buffer' }, (request, body, done) => {
-    let text: string;
-    try {
-      text = utf8.decode(body as Buffer);
-    } catch {
-      // The problem table (src/http/problem.ts) answers this code with a 400 about the body.
-      return done(Object.assign(new Error('body is not valid UTF-8'), { code: 'FST_ERR_CTP_INVALID_JSON_BODY', statusCode: 400 }), undefined);
-    }
-    parseJson(request, text, done);
-  });
+  app.addContentTypeParser(
+    ['application/json', 'application/merge-patch+json'],
+    { parseAs: 'buffer' },
+    (request, body, done) => {
+      let text: string;
+      try {
+        text = utf8.decode(body as Buffer);
+      } catch {
+        // The problem table (src/http/problem.ts) answers this code with a 400 about the body.
+        return done(
+          Object.assign(new Error('body is not valid UTF-8'), {
+            code: 'FST_ERR_CTP_INVALID_JSON_BODY',
+            statusCode: 400,
+          }),
+          undefined,
+        );
+      }
+      parseJson(request, text, done);
+    },
+  );
 }

@@ -4,19 +4,19 @@
 // that names no internals).
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { components } from '../../generated/api.js';
+import { ForbiddenError, UnauthorizedError } from '../auth/api-keys.js';
 import { BODY_LIMIT_BYTES } from '../config.js';
 import { isDatabaseUnavailable } from '../db/errors.js';
-import { ForbiddenError, UnauthorizedError } from '../auth/api-keys.js';
 import {
   IdempotencyKeyInUseError,
   IdempotencyKeyReusedError,
+  type InvalidInput,
   InvalidInputError,
   NotFoundError,
   OrderConflictError,
   PreconditionFailedError,
   ServiceInUseError,
   UnknownServicesError,
-  type InvalidInput,
 } from '../domain/errors.js';
 import { DeadlineExceededError } from './deadline.js';
 import { acceptedMediaTypes, UnsupportedMediaTypeError } from './request-guards.js';
@@ -101,9 +101,17 @@ export function problemFor(thrown: unknown, request: FastifyRequest, validation:
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return invalidBody('does not match its Content-Length');
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return problem(413, 'payload-too-large', 'Payload too large', `Request bodies are limited to ${BODY_LIMIT_BYTES} bytes.`);
+      return problem(
+        413,
+        'payload-too-large',
+        'Payload too large',
+        `Request bodies are limited to ${BODY_LIMIT_BYTES} bytes.`,
+      );
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE': {
-      const unsupported = new UnsupportedMediaTypeError(request.headers['content-type'] ?? '', acceptedMediaTypes(request));
+      const unsupported = new UnsupportedMediaTypeError(
+        request.headers['content-type'] ?? '',
+        acceptedMediaTypes(request),
+      );
       return problem(415, 'unsupported-media-type', 'Unsupported media type', unsupported.message);
     }
   }
@@ -115,14 +123,22 @@ export function problemFor(thrown: unknown, request: FastifyRequest, validation:
   if (status && status >= 400 && status < 500) {
     return problem(status, 'bad-request', 'Bad request', fastifyError.message ?? 'The request cannot be served.');
   }
-  return problem(500, 'internal', 'Internal server error', 'The server failed to answer this request. It has been logged.');
+  return problem(
+    500,
+    'internal',
+    'Internal server error',
+    'The server failed to answer this request. It has been logged.',
+  );
 }
 
 export function sendProblem(reply: FastifyReply, body: Problem): FastifyReply {
   if (body.status === 503) reply.header('retry-after', RETRY_AFTER_SECONDS);
   if (body.status === 401) reply.header('www-authenticate', 'Bearer realm="order-service"');
   if (body.status === 408) reply.header('connection', 'close'); // the rest of the body would follow
-  return reply.code(body.status).type(PROBLEM_CONTENT_TYPE).send({ ...body, instance: reply.request.url.split('?')[0] });
+  return reply
+    .code(body.status)
+    .type(PROBLEM_CONTENT_TYPE)
+    .send({ ...body, instance: reply.request.url.split('?')[0] });
 }
 
 export function createErrorHandler(validation: RequestValidation) {
@@ -143,6 +159,11 @@ export function methodNotAllowed(request: FastifyRequest, reply: FastifyReply, a
   reply.header('allow', allowed.join(', '));
   return sendProblem(
     reply,
-    problem(405, 'method-not-allowed', 'Method not allowed', `${request.method} is not supported here; use ${allowed.join(', ')}.`),
+    problem(
+      405,
+      'method-not-allowed',
+      'Method not allowed',
+      `${request.method} is not supported here; use ${allowed.join(', ')}.`,
+    ),
   );
 }

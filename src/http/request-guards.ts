@@ -12,7 +12,10 @@ export class UnsupportedMediaTypeError extends Error {
 }
 
 const mediaTypeOf = (request: FastifyRequest) =>
-  String(request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  String(request.headers['content-type'] ?? '')
+    .split(';')[0]!
+    .trim()
+    .toLowerCase();
 
 /** The media types the spec declares for this route's request body (none for routes without one). */
 export function acceptedMediaTypes(request: FastifyRequest): string[] {
@@ -59,7 +62,8 @@ export async function ignoreUndeclaredBody(request: FastifyRequest): Promise<voi
  */
 export function authenticateBeforeBody(route: RouteOptions): void {
   if (!route.preHandler) return;
-  const asList = <T>(value: T | T[] | undefined): T[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
+  const asList = <T>(value: T | T[] | undefined): T[] =>
+    value === undefined ? [] : Array.isArray(value) ? value : [value];
   route.onRequest = [...asList(route.onRequest), ...asList(route.preHandler)] as RouteOptions['onRequest'];
   route.preHandler = undefined;
 }
@@ -75,11 +79,21 @@ export function refuseResponseOnlyMediaTypes(app: FastifyInstance, spec: OpenApi
   const contentOf = (holder: unknown) => Object.keys((holder as { content?: object } | undefined)?.content ?? {});
   const resolve = (node: unknown): unknown => {
     const ref = (node as { $ref?: string } | undefined)?.$ref;
-    return ref ? resolve(ref.split('/').slice(1).reduce<any>((at, key) => at[key], spec)) : node;
+    return ref
+      ? resolve(
+          ref
+            .split('/')
+            .slice(1)
+            // biome-ignore lint/suspicious/noExplicitAny: follows a $ref through the parsed spec
+            .reduce<any>((at, key) => at[key], spec),
+        )
+      : node;
   };
   const requestTypes = new Set(operations.flatMap((op) => contentOf(resolve(op.requestBody))));
   const responseTypes = new Set(
-    operations.flatMap((op) => Object.values((op.responses as object | undefined) ?? {}).flatMap((r) => contentOf(resolve(r)))),
+    operations.flatMap((op) =>
+      Object.values((op.responses as object | undefined) ?? {}).flatMap((r) => contentOf(resolve(r))),
+    ),
   );
   for (const type of responseTypes) {
     if (requestTypes.has(type) || app.hasContentTypeParser(type)) continue;

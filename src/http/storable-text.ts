@@ -6,15 +6,23 @@
 import type { ErrorObject } from 'ajv';
 
 // In a /u regex, a surrogate pair is one code point: \p{Cs} matches only unpaired halves.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: NUL is exactly what PostgreSQL text cannot hold
 const UNSTORABLE = /[\u0000\p{Cs}]/u;
 
 function* unstorable(value: unknown, path: string): Generator<ErrorObject> {
   if (typeof value === 'string') {
     if (UNSTORABLE.test(value)) {
-      yield { instancePath: path, keyword: 'storableText', schemaPath: '#', params: {}, message: 'must not contain U+0000 or unpaired surrogates' };
+      yield {
+        instancePath: path,
+        keyword: 'storableText',
+        schemaPath: '#',
+        params: {},
+        message: 'must not contain U+0000 or unpaired surrogates',
+      };
     }
   } else if (value && typeof value === 'object') {
-    for (const [key, item] of Object.entries(value)) yield* unstorable(item, `${path}/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`);
+    for (const [key, item] of Object.entries(value))
+      yield* unstorable(item, `${path}/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`);
   }
 }
 

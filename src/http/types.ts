@@ -9,8 +9,11 @@ export type OperationId = keyof operations;
 
 type Operation<O extends OperationId> = operations[O];
 type BodyOf<T> = T extends { content: infer C } ? C[keyof C] : never;
-type PartOf<O extends OperationId, K extends 'path' | 'query'> =
-  Operation<O>['parameters'] extends { [P in K]?: infer V } ? NonNullable<V> : never;
+type PartOf<O extends OperationId, K extends 'path' | 'query'> = Operation<O>['parameters'] extends {
+  [P in K]?: infer V;
+}
+  ? NonNullable<V>
+  : never;
 type Responses<O extends OperationId> = Operation<O>['responses'];
 type SuccessStatus<O extends OperationId> = Extract<keyof Responses<O>, 200 | 201 | 204 | 304>;
 

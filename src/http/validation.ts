@@ -7,7 +7,7 @@ import type { ErrorObject } from 'ajv';
 import type { FastifyError, FastifyRequest, FastifySchemaCompiler } from 'fastify';
 import type { InvalidInput } from '../domain/errors.js';
 import { createAjv } from './ajv.js';
-import { withStorableText, type Validate } from './storable-text.js';
+import { type Validate, withStorableText } from './storable-text.js';
 
 const PARTS = [
   { httpPart: 'params', in: 'path', value: (r: FastifyRequest) => r.params },
@@ -85,8 +85,7 @@ function describe(error: ErrorObject, location: Location): InvalidInput {
     path += `/${error.params.additionalProperty}`;
     detail = 'is not a known property';
   } else if (error.keyword === 'format' && error.params.format === 'date-time') {
-    detail =
-      'must be an RFC 3339 date-time with an offset and a real date and time, e.g. 2022-11-01T11:11:11.111Z';
+    detail = 'must be an RFC 3339 date-time with an offset and a real date and time, e.g. 2022-11-01T11:11:11.111Z';
   }
   return { in: location, pointer: `#${path}`, detail };
 }

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { callerOf } from '../auth/api-keys.js';
 import type { TransactionHooks } from '../db/client.js';
-import { Replay, type Claim, type IdempotencyStore, type StoredResponse } from './store.js';
+import { type Claim, type IdempotencyStore, Replay, type StoredResponse } from './store.js';
 
 /** JSON with object keys sorted, so that key order and whitespace don't change a fingerprint. */
 function canonicalJson(value: unknown): string {

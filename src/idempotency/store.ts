@@ -3,7 +3,7 @@
 // key is stored exactly when its creation commits: a failed create (any
 // 4xx or 5xx) leaves no trace, and a lost response can always be replayed.
 import { and, eq, lt, sql } from 'drizzle-orm';
-import { rowsOf, type Database, type Transaction } from '../db/client.js';
+import { type Database, rowsOf, type Transaction } from '../db/client.js';
 import { idempotencyKeys } from '../db/schema.js';
 import { IdempotencyKeyInUseError, IdempotencyKeyReusedError } from '../domain/errors.js';
 
@@ -41,7 +41,9 @@ export function createIdempotencyStore(db: Database) {
      */
     async claim(tx: Transaction, { caller, key, fingerprint }: Claim): Promise<void> {
       const [lock] = await rowsOf<{ acquired: boolean }>(
-        tx.execute(sql`select pg_try_advisory_xact_lock(hashtextextended(${caller} || ' ' || ${key}, ${KEY_LOCK_SEED})) as acquired`),
+        tx.execute(
+          sql`select pg_try_advisory_xact_lock(hashtextextended(${caller} || ' ' || ${key}, ${KEY_LOCK_SEED})) as acquired`,
+        ),
       );
       if (!lock?.acquired) throw new IdempotencyKeyInUseError();
       const thisKey = and(eq(idempotencyKeys.caller, caller), eq(idempotencyKeys.key, key));

@@ -11,7 +11,10 @@ export function etagOf(order: Schemas['Order']): string {
 
 /** The entity tags of an If-Match / If-None-Match value ("*" stays "*"). */
 function tagsOf(header: string): string[] {
-  return header.split(',').map((tag) => tag.trim()).filter(Boolean);
+  return header
+    .split(',')
+    .map((tag) => tag.trim())
+    .filter(Boolean);
 }
 
 /** If-Match (RFC 9110 §13.1.1): strong comparison, so a weak tag never matches. */

@@ -96,7 +96,8 @@ export function createOrderHandlers(repository: OrderRepository, idempotency: Id
       const last = page.at(-1);
       return {
         data: page.map(toApiOrder),
-        nextCursor: rows.length > query.limit && last ? encodeCursor({ after: last, from: query.from, to: query.to }) : null,
+        nextCursor:
+          rows.length > query.limit && last ? encodeCursor({ after: last, from: query.from, to: query.to }) : null,
       };
     },
 
@@ -104,7 +105,11 @@ export function createOrderHandlers(repository: OrderRepository, idempotency: Id
       const input = toOrderInput(request.body);
       const created = await createOnce(
         idempotency,
-        claimOf(request, { ...input, datetime: input.datetime.toISOString(), serviceIds: input.serviceIds.map(String) }),
+        claimOf(request, {
+          ...input,
+          datetime: input.datetime.toISOString(),
+          serviceIds: input.serviceIds.map(String),
+        }),
         (hooks) => repository.create(input, hooks),
         (row: OrderRow) => {
           const order = toApiOrder(row);
@@ -143,5 +148,8 @@ export function createOrderHandlers(repository: OrderRepository, idempotency: Id
       reply.code(204);
       return undefined;
     },
-  } satisfies Pick<Handlers, 'listOrders' | 'createOrder' | 'getOrder' | 'replaceOrder' | 'updateOrder' | 'deleteOrder'>;
+  } satisfies Pick<
+    Handlers,
+    'listOrders' | 'createOrder' | 'getOrder' | 'replaceOrder' | 'updateOrder' | 'deleteOrder'
+  >;
 }

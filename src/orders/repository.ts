@@ -4,10 +4,10 @@
 // the way. A race that slips past the query meets the constraint (23P01) and
 // ends the same way. Writers near one instant queue on advisory locks first
 // (lockNeighbourhood), so a crowd racing for one slot is served in turn.
-import { and, asc, eq, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
-import { rowsOf, type Database, type Transaction, type TransactionHooks } from '../db/client.js';
+import { and, asc, eq, gte, inArray, lt, type SQL, sql } from 'drizzle-orm';
+import { type Database, rowsOf, type Transaction, type TransactionHooks } from '../db/client.js';
 import { SQLSTATE, sqlState, WriteContentionError } from '../db/errors.js';
-import { orders, orderServices, services } from '../db/schema.js';
+import { orderServices, orders, services } from '../db/schema.js';
 import { OrderConflictError, UnknownServicesError } from '../domain/errors.js';
 
 export type ServiceRow = typeof services.$inferSelect;
@@ -88,7 +88,9 @@ function nearbyOrderIds(datetime: Date, exceptId?: bigint): SQL {
 function lockNeighbourhood(tx: Transaction, datetime: Date): Promise<unknown> {
   const bucket = Math.floor(datetime.getTime() / BUCKET_MS);
   return tx
-    .execute(sql`select pg_advisory_xact_lock(${SLOT_LOCK_NAMESPACE}, k) from generate_series(${bucket}::int, ${bucket + 1}::int) as k`)
+    .execute(
+      sql`select pg_advisory_xact_lock(${SLOT_LOCK_NAMESPACE}, k) from generate_series(${bucket}::int, ${bucket + 1}::int) as k`,
+    )
     .execute();
 }
 
@@ -97,7 +99,11 @@ function lockNeighbourhood(tx: Transaction, datetime: Date): Promise<unknown> {
 // to ~0.6 of the hand-written baseline (bench/). A page query exists in up
 // to 8 shapes (with or without from, to, cursor); each is built on first use.
 function preparedReads(db: Database) {
-  const byId = db.select(orderColumns).from(orders).where(eq(orders.id, sql.placeholder('id'))).prepare('order_by_id');
+  const byId = db
+    .select(orderColumns)
+    .from(orders)
+    .where(eq(orders.id, sql.placeholder('id')))
+    .prepare('order_by_id');
   const pageShape = (from: boolean, to: boolean, after: boolean) =>
     db
       .select(orderColumns)
@@ -120,7 +126,10 @@ function preparedReads(db: Database) {
     page({ from, to, after }: ListQuery) {
       const key = `${+!!from}${+!!to}${+!!after}`;
       let page = pages.get(key);
-      if (!page) pages.set(key, (page = pageShape(!!from, !!to, !!after)));
+      if (!page) {
+        page = pageShape(!!from, !!to, !!after);
+        pages.set(key, page);
+      }
       return page;
     },
   };
@@ -138,7 +147,9 @@ export function createOrderRepository(db: Database) {
 
   /** The ids among `ids` that are not in the catalogue. */
   async function unknownServices(q: Queryable, ids: bigint[]): Promise<bigint[]> {
-    const known = new Set((await q.select({ id: services.id }).from(services).where(inArray(services.id, ids))).map((s) => s.id));
+    const known = new Set(
+      (await q.select({ id: services.id }).from(services).where(inArray(services.id, ids))).map((s) => s.id),
+    );
     return ids.filter((id) => !known.has(id));
   }
 
@@ -263,7 +274,13 @@ export function createOrderRepository(db: Database) {
       const rows = await reads
         .page(query)
         // Placeholders bypass the columns' encoders: instants travel as ISO text.
-        .execute({ limit, from: from?.toISOString(), to: to?.toISOString(), afterAt: after?.datetime.toISOString(), afterId: after?.id });
+        .execute({
+          limit,
+          from: from?.toISOString(),
+          to: to?.toISOString(),
+          afterAt: after?.datetime.toISOString(),
+          afterId: after?.id,
+        });
       return rows.map(withServiceIds);
     },
 
@@ -278,7 +295,14 @@ export function createOrderRepository(db: Database) {
         await hooks.before?.(tx);
         const booked = await assertBookable(tx, input);
         const { id, createdAt } = await insertOrder(tx, input);
-        const row = { id, datetime: input.datetime, totalfee: input.totalfee, createdAt, updatedAt: createdAt, services: booked };
+        const row = {
+          id,
+          datetime: input.datetime,
+          totalfee: input.totalfee,
+          createdAt,
+          updatedAt: createdAt,
+          services: booked,
+        };
         await hooks.after?.(tx, row);
         return row;
       });

@@ -2,7 +2,7 @@
 // through app.inject (or, with CONTRACT_PROXY=prism, over HTTP through
 // Prism: see transport.ts), with every response held to the contract.
 import type { FastifyInstance, InjectOptions } from 'fastify';
-import { buildApp, type AppOptions } from '../../src/app.js';
+import { type AppOptions, buildApp } from '../../src/app.js';
 import type { DatabaseHandle } from '../../src/db/client.js';
 import { assertMatchesContract } from './contract.js';
 import { freshDatabase } from './database.js';
@@ -17,6 +17,7 @@ export interface ApiResponse {
   status: number;
   headers: Record<string, string | string[] | number | undefined>;
   /** Parsed JSON for JSON media types, text otherwise. */
+  // biome-ignore lint/suspicious/noExplicitAny: bodies of every operation; tests read them per response
   body: any;
   text: string;
 }
@@ -48,7 +49,12 @@ export async function apiFor(app: FastifyInstance, database: DatabaseHandle): Pr
     };
     assertMatchesContract(observed);
     const json = /json/.test(String(response.headers['content-type'] ?? '')) && response.body !== '';
-    return { status: response.statusCode, headers: response.headers, body: json ? JSON.parse(response.body) : response.body, text: response.body };
+    return {
+      status: response.statusCode,
+      headers: response.headers,
+      body: json ? JSON.parse(response.body) : response.body,
+      text: response.body,
+    };
   }
   return {
     app,

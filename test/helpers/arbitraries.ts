@@ -6,10 +6,16 @@
 import fc, { type Arbitrary } from 'fast-check';
 import { spec } from './contract.js';
 
+// biome-ignore lint/suspicious/noExplicitAny: a walker over parsed YAML/JSON of any shape
 type Schema = Record<string, any>;
 const resolve = (node: Schema): Schema =>
   typeof node?.$ref === 'string'
-    ? resolve(node.$ref.slice(2).split('/').reduce((n: Schema, k: string) => n[k.replaceAll('~1', '/')], spec as Schema))
+    ? resolve(
+        node.$ref
+          .slice(2)
+          .split('/')
+          .reduce((n: Schema, k: string) => n[k.replaceAll('~1', '/')], spec as Schema),
+      )
     : node;
 
 const FIRST = Date.parse('0001-01-01T00:00:00Z');
@@ -18,11 +24,15 @@ const LAST = Date.parse('9999-12-31T23:59:59.999Z');
 /** An RFC 3339 date-time with an offset, mostly near our time so that orders meet the 3-hour rule. */
 const dateTime = fc
   .tuple(
-    fc.oneof(fc.integer({ min: Date.UTC(2030, 0, 1), max: Date.UTC(2031, 0, 1) }), fc.integer({ min: FIRST + 86_400_000, max: LAST - 86_400_000 })),
+    fc.oneof(
+      fc.integer({ min: Date.UTC(2030, 0, 1), max: Date.UTC(2031, 0, 1) }),
+      fc.integer({ min: FIRST + 86_400_000, max: LAST - 86_400_000 }),
+    ),
     fc.constantFrom('Z', '+00:00', '+05:30', '-08:00'),
   )
   .map(([ms, offset]) => {
-    const minutes = offset === 'Z' ? 0 : (offset[0] === '-' ? -1 : 1) * (Number(offset.slice(1, 3)) * 60 + Number(offset.slice(4)));
+    const minutes =
+      offset === 'Z' ? 0 : (offset[0] === '-' ? -1 : 1) * (Number(offset.slice(1, 3)) * 60 + Number(offset.slice(4)));
     return new Date(ms + minutes * 60_000).toISOString().replace('Z', offset);
   });
 
@@ -30,7 +40,9 @@ function stringFor(schema: Schema): Arbitrary<string> {
   if (schema.format === 'date-time') return dateTime;
   const min = schema.minLength ?? 0;
   const max = schema.maxLength ?? 40;
-  const base = schema.pattern ? fc.stringMatching(new RegExp(schema.pattern)) : fc.string({ minLength: min, maxLength: max });
+  const base = schema.pattern
+    ? fc.stringMatching(new RegExp(schema.pattern))
+    : fc.string({ minLength: min, maxLength: max });
   return base.filter((s) => s.length >= min && s.length <= max);
 }
 
@@ -61,10 +73,14 @@ export function valueFor(raw: Schema): Arbitrary<unknown> {
       case 'array': {
         const options = { minLength: schema.minItems ?? 0, maxLength: Math.min(schema.maxItems ?? 5, 5) };
         const items = valueFor(schema.items ?? {});
-        return schema.uniqueItems ? fc.uniqueArray(items, { ...options, selector: (v) => JSON.stringify(v) }) : fc.array(items, options);
+        return schema.uniqueItems
+          ? fc.uniqueArray(items, { ...options, selector: (v) => JSON.stringify(v) })
+          : fc.array(items, options);
       }
       case 'object': {
-        const properties = Object.fromEntries(Object.entries(schema.properties ?? {}).map(([k, s]) => [k, valueFor(s as Schema)]));
+        const properties = Object.fromEntries(
+          Object.entries(schema.properties ?? {}).map(([k, s]) => [k, valueFor(s as Schema)]),
+        );
         return fc.record(properties, { requiredKeys: schema.required ?? [] });
       }
       default:
@@ -77,7 +93,24 @@ export function valueFor(raw: Schema): Arbitrary<unknown> {
 /** Values of the wrong kind for anything: other types, huge and tiny numbers, odd strings. */
 export const junk: Arbitrary<unknown> = fc.oneof(
   fc.jsonValue(),
-  fc.constantFrom(1e308, -1e308, 2 ** 63, -0, 0.1 + 0.2, '', ' ', '0', '-1', '1e309', 'NaN', 'null', '007', "'; drop table orders; --", 'a\u0000b', '\ud800'),
+  fc.constantFrom(
+    1e308,
+    -1e308,
+    2 ** 63,
+    -0,
+    0.1 + 0.2,
+    '',
+    ' ',
+    '0',
+    '-1',
+    '1e309',
+    'NaN',
+    'null',
+    '007',
+    "'; drop table orders; --",
+    'a\u0000b',
+    '\ud800',
+  ),
   fc.string({ unit: 'grapheme', maxLength: 30 }),
   fc.string({ unit: 'binary', maxLength: 30 }),
 );

@@ -2,21 +2,25 @@
 // the spec declares for that operation, the body must match the schema for
 // that status and media type, and declared headers must be present. A
 // response that breaks the spec fails the test that received it.
-import { createAjv } from '../../src/http/ajv.js';
+
 import { loadSpec } from '../../src/contract/spec.js';
+import { createAjv } from '../../src/http/ajv.js';
 
 export const spec = loadSpec();
 const ajv = createAjv();
 ajv.addSchema(spec as object, 'spec');
 
 type Json = Record<string, unknown>;
-const escape = (s: string) => s.replaceAll('~', '~0').replaceAll('/', '~1');
+const escapePointer = (s: string) => s.replaceAll('~', '~0').replaceAll('/', '~1');
 
 function at(pointer: string): Json {
   return pointer
     .split('/')
     .slice(1)
-    .reduce<Json>((node, key) => node[key.replaceAll('~1', '/').replaceAll('~0', '~')] as Json, spec as unknown as Json);
+    .reduce<Json>(
+      (node, key) => node[key.replaceAll('~1', '/').replaceAll('~0', '~')] as Json,
+      spec as unknown as Json,
+    );
 }
 
 /** Follows a local $ref, returning the pointer and the object it names. */
@@ -44,12 +48,16 @@ function validateSchema(pointer: string, value: unknown, where: string): void {
   const validate = ajv.getSchema(`spec#${pointer}`);
   if (!validate) throw new Error(`contract: no schema at ${pointer}`);
   if (!validate(value)) {
-    throw new Error(`contract: ${where} does not match ${pointer}: ${ajv.errorsText(validate.errors)}\n${JSON.stringify(value)}`);
+    throw new Error(
+      `contract: ${where} does not match ${pointer}: ${ajv.errorsText(validate.errors)}\n${JSON.stringify(value)}`,
+    );
   }
 }
 
 function mediaType(headers: Record<string, unknown>): string {
-  return String(headers['content-type'] ?? '').split(';')[0]!.trim();
+  return String(headers['content-type'] ?? '')
+    .split(';')[0]!
+    .trim();
 }
 
 function checkProblem(observed: Observed, where: string): void {
@@ -66,8 +74,9 @@ export function assertMatchesContract(observed: Observed): void {
   const path = observed.url.split('?')[0]!;
   const where = `${method} ${path} → ${status}`;
   const template = templates.find((t) => t.regex.test(path));
-  const operationPointer = template && `/paths/${escape(template.path)}/${method.toLowerCase()}`;
-  const operation = operationPointer && (at(`/paths/${escape(template.path)}`)[method.toLowerCase()] as Json | undefined);
+  const operationPointer = template && `/paths/${escapePointer(template.path)}/${method.toLowerCase()}`;
+  const operation =
+    operationPointer && (at(`/paths/${escapePointer(template.path)}`)[method.toLowerCase()] as Json | undefined);
 
   if (method === 'HEAD') return; // no body to check; the GET it mirrors is checked
   if (!operation) {
@@ -75,21 +84,26 @@ export function assertMatchesContract(observed: Observed): void {
     // with an unsupported method (405, which must say what is allowed).
     if (status === 405 && !observed.headers.allow) throw new Error(`contract: ${where} lacks an Allow header`);
     if (status !== 404 && status !== 405) throw new Error(`contract: ${where} is not an operation of the spec`);
-    return checkProblem(observed, where);
+    checkProblem(observed, where);
+    return;
   }
   const responses = (operation.responses as Json) ?? {};
   if (!(String(status) in responses)) throw new Error(`contract: ${where} is not a declared response`);
   const { pointer, node: response } = deref(`${operationPointer}/responses/${status}`);
 
   for (const name of Object.keys((response.headers as Json) ?? {})) {
-    const header = deref(`${pointer}/headers/${escape(name)}`);
+    const header = deref(`${pointer}/headers/${escapePointer(name)}`);
     const value = observed.headers[name.toLowerCase()];
     if (value === undefined) {
       if (header.node.required) throw new Error(`contract: ${where} lacks header ${name}`);
       continue;
     }
     const schema = header.node.schema as Json;
-    validateSchema(`${header.pointer}/schema`, schema.type === 'integer' ? Number(value) : value, `${where} header ${name}`);
+    validateSchema(
+      `${header.pointer}/schema`,
+      schema.type === 'integer' ? Number(value) : value,
+      `${where} header ${name}`,
+    );
   }
   const content = response.content as Json | undefined;
   if (!content) {
@@ -97,8 +111,9 @@ export function assertMatchesContract(observed: Observed): void {
     return;
   }
   const type = mediaType(observed.headers);
-  if (!(type in content)) throw new Error(`contract: ${where} has media type "${type}", not one of ${Object.keys(content)}`);
-  const schemaPointer = `${pointer}/content/${escape(type)}/schema`;
+  if (!(type in content))
+    throw new Error(`contract: ${where} has media type "${type}", not one of ${Object.keys(content)}`);
+  const schemaPointer = `${pointer}/content/${escapePointer(type)}/schema`;
   const value = type.endsWith('json') ? JSON.parse(observed.body) : observed.body;
   validateSchema(schemaPointer, value, where);
   if (type === 'application/problem+json') checkProblem(observed, where);

@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
 import type { DatabaseConfig } from '../../src/config.js';
-import { openDatabase, type DatabaseHandle } from '../../src/db/client.js';
+import { type DatabaseHandle, openDatabase } from '../../src/db/client.js';
 
 export const serverUrl = process.env.TEST_DATABASE_URL;
 export const databaseKind = serverUrl ? 'postgres' : 'pglite';

@@ -15,7 +15,9 @@ const NODE_MODULES = fileURLToPath(new URL('../../node_modules', import.meta.url
 
 /** The result every generated SDK function resolves to (errors are not thrown). */
 export interface SdkResult {
+  // biome-ignore lint/suspicious/noExplicitAny: each generated SDK function has its own data type
   data?: any;
+  // biome-ignore lint/suspicious/noExplicitAny: likewise its error type
   error?: any;
   response: Response;
 }

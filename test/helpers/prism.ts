@@ -21,7 +21,19 @@ export interface Prism {
 export function startPrism(upstream: string): Promise<Prism> {
   const child = spawn(
     process.execPath,
-    [PRISM, 'proxy', SPEC_PATH, upstream, '--errors', '--validate-request=false', '--cors=false', '--host', '127.0.0.1', '--port', '0'],
+    [
+      PRISM,
+      'proxy',
+      SPEC_PATH,
+      upstream,
+      '--errors',
+      '--validate-request=false',
+      '--cors=false',
+      '--host',
+      '127.0.0.1',
+      '--port',
+      '0',
+    ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let log = '';
@@ -52,7 +64,8 @@ export function assertPrismPassed(where: string, response: Pick<RawResponse, 'he
   if (violations) throw new Error(`prism: ${where} breaks the contract: ${violations}\n${response.body}`);
   // The service sets x-request-id on every response; Prism's own answers
   // (unknown route, unparsable body) have none and validated nothing.
-  if (!response.headers['x-request-id']) throw new Error(`prism: ${where} was answered by Prism, not the service: ${response.body}`);
+  if (!response.headers['x-request-id'])
+    throw new Error(`prism: ${where} was answered by Prism, not the service: ${response.body}`);
 }
 
 type Requirement = Record<string, string[]>;
@@ -114,7 +127,12 @@ export function prismRouting(spec: Spec): (request: RawRequest) => boolean {
     if (typeof payload !== 'string') return false;
     try {
       const parsed: unknown = JSON.parse(payload);
-      return typeof parsed === 'object' && parsed !== null && JSON.stringify(parsed) === payload && !/"(__proto__|constructor)"\s*:/.test(payload);
+      return (
+        typeof parsed === 'object' &&
+        parsed !== null &&
+        JSON.stringify(parsed) === payload &&
+        !/"(__proto__|constructor)"\s*:/.test(payload)
+      );
     } catch {
       return false;
     }

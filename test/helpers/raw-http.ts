@@ -29,7 +29,9 @@ export function parseResponse(text: string, closedAfterMs: number): RawResponse 
     lines.map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]),
   );
   const length = Number(headers['content-length'] ?? text.length);
-  const body = Buffer.from(text.slice(split + 4)).subarray(0, length).toString();
+  const body = Buffer.from(text.slice(split + 4))
+    .subarray(0, length)
+    .toString();
   return { status: Number(statusLine.split(' ')[1]), headers, body, closedAfterMs };
 }
 
@@ -87,7 +89,10 @@ export async function refusesConnections(url: string): Promise<boolean> {
   const { hostname, port } = new URL(url);
   return new Promise((resolve) => {
     const socket = net.connect(Number(port), hostname);
-    socket.once('connect', () => (socket.destroy(), resolve(false)));
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(false);
+    });
     socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code === 'ECONNREFUSED'));
   });
 }

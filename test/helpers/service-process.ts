@@ -60,7 +60,14 @@ export async function startServiceProcess(t: Teardown, env: Record<string, strin
     cwd: ROOT,
     // tap instruments child processes too; coverage from a tsx-compiled copy
     // of src/ does not merge with the in-process one and skews the figures.
-    env: { PATH: process.env.PATH, _TAPJS_PROCESSINFO_COVERAGE_: '0', LOG_LEVEL: 'info', HOST: '127.0.0.1', PORT: String(port), ...env },
+    env: {
+      PATH: process.env.PATH,
+      _TAPJS_PROCESSINFO_COVERAGE_: '0',
+      LOG_LEVEL: 'info',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const logs: Record<string, unknown>[] = [];
@@ -84,7 +91,12 @@ export async function startServiceProcess(t: Teardown, env: Record<string, strin
   const url = `http://127.0.0.1:${port}`;
   for (const deadline = Date.now() + 60_000; Date.now() < deadline; ) {
     if (child.exitCode !== null) break;
-    if (await fetch(`${url}/healthz`).then((r) => r.ok, () => false)) {
+    if (
+      await fetch(`${url}/healthz`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    ) {
       return { url, logs, exited, kill: (signal) => child.kill(signal) };
     }
     await new Promise((resolve) => setTimeout(resolve, 100));

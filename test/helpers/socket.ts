@@ -1,7 +1,8 @@
 // Requests over a real socket (fetch) to a listening service, with every
 // response held to the contract, as app.inject responses are in api.ts.
-import { assertMatchesContract } from './contract.js';
+
 import type { ApiResponse } from './api.js';
+import { assertMatchesContract } from './contract.js';
 
 export interface Sent {
   method?: string;
@@ -10,7 +11,10 @@ export interface Sent {
   headers?: Record<string, string>;
 }
 
-export async function sendChecked(baseUrl: string, { method = 'GET', path, body, headers = {} }: Sent): Promise<ApiResponse> {
+export async function sendChecked(
+  baseUrl: string,
+  { method = 'GET', path, body, headers = {} }: Sent,
+): Promise<ApiResponse> {
   const response = await fetch(baseUrl + path, {
     method,
     headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },

@@ -3,12 +3,20 @@
 // schemas. A valid request follows every schema; an invalid one breaks
 // exactly one part in one of the ways clients break requests.
 import fc, { type Arbitrary } from 'fast-check';
-import { spec } from './contract.js';
 import { junk, valueFor } from './arbitraries.js';
+import { spec } from './contract.js';
 
+// biome-ignore lint/suspicious/noExplicitAny: a walker over parsed YAML/JSON of any shape
 type Schema = Record<string, any>;
 const deref = (node: Schema): Schema =>
-  typeof node?.$ref === 'string' ? deref(node.$ref.slice(2).split('/').reduce((n: Schema, k: string) => n[k], spec as Schema)) : node;
+  typeof node?.$ref === 'string'
+    ? deref(
+        node.$ref
+          .slice(2)
+          .split('/')
+          .reduce((n: Schema, k: string) => n[k], spec as Schema),
+      )
+    : node;
 
 interface Parameter {
   name: string;
@@ -60,7 +68,10 @@ interface Parts {
 
 // Ids of things that exist (the samples, the first server-assigned ids), so
 // that valid requests reach records and not only 404s.
-const knownId = fc.oneof(fc.constantFrom('123', '456', '789', '223', '224', '225'), fc.integer({ min: 1000, max: 1100 }).map(String));
+const knownId = fc.oneof(
+  fc.constantFrom('123', '456', '789', '223', '224', '225'),
+  fc.integer({ min: 1000, max: 1100 }).map(String),
+);
 const text = (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value));
 
 function validParts(op: Operation): Arbitrary<Parts> {
@@ -76,29 +87,48 @@ function validParts(op: Operation): Arbitrary<Parts> {
           }),
       ),
     ) as Arbitrary<Record<string, string>>;
-  return fc.record({ path: of('path'), query: of('query'), header: of('header'), body: op.body ? valueFor(op.body.schema) : fc.constant(undefined) });
+  return fc.record({
+    path: of('path'),
+    query: of('query'),
+    header: of('header'),
+    body: op.body ? valueFor(op.body.schema) : fc.constant(undefined),
+  });
 }
 
 function breakOne(op: Operation, parts: Parts): Arbitrary<Parts> {
   const names = (where: Parameter['in']) => op.parameters.filter((p) => p.in === where).map((p) => p.name);
   const set = (where: 'path' | 'query' | 'header') =>
-    fc.tuple(fc.constantFrom(...names(where)), junk).map(([name, value]) => ({ ...parts, [where]: { ...parts[where], [name]: text(value) } }));
-  const mutations: Arbitrary<Parts>[] = [fc.tuple(fc.string({ maxLength: 8 }), junk).map(([k, v]) => ({ ...parts, query: { ...parts.query, [k]: text(v) } }))];
+    fc
+      .tuple(fc.constantFrom(...names(where)), junk)
+      .map(([name, value]) => ({ ...parts, [where]: { ...parts[where], [name]: text(value) } }));
+  const mutations: Arbitrary<Parts>[] = [
+    fc
+      .tuple(fc.string({ maxLength: 8 }), junk)
+      .map(([k, v]) => ({ ...parts, query: { ...parts.query, [k]: text(v) } })),
+  ];
   for (const where of ['path', 'query', 'header'] as const) if (names(where).length) mutations.push(set(where));
   const body = parts.body;
   if (op.body) {
     mutations.push(
       junk.map((value) => ({ ...parts, body: value })),
       fc.string({ unit: 'binary', maxLength: 60 }).map((payload) => ({ ...parts, raw: { payload } })),
-      fc.constantFrom('text/plain', 'application/xml', 'application/x-www-form-urlencoded').map((mediaType) => ({ ...parts, raw: { payload: JSON.stringify(body), mediaType } })),
+      fc
+        .constantFrom('text/plain', 'application/xml', 'application/x-www-form-urlencoded')
+        .map((mediaType) => ({ ...parts, raw: { payload: JSON.stringify(body), mediaType } })),
       fc.constant({ ...parts, raw: { payload: '' } }),
     );
     if (body && typeof body === 'object' && !Array.isArray(body)) {
       const keys = Object.keys(body);
-      mutations.push(fc.tuple(fc.string({ minLength: 1, maxLength: 10 }), junk).map(([k, v]) => ({ ...parts, body: { ...body, [k]: v } })));
+      mutations.push(
+        fc
+          .tuple(fc.string({ minLength: 1, maxLength: 10 }), junk)
+          .map(([k, v]) => ({ ...parts, body: { ...body, [k]: v } })),
+      );
       if (keys.length) {
         mutations.push(
-          fc.constantFrom(...keys).map((k) => ({ ...parts, body: Object.fromEntries(Object.entries(body).filter(([key]) => key !== k)) })),
+          fc
+            .constantFrom(...keys)
+            .map((k) => ({ ...parts, body: Object.fromEntries(Object.entries(body).filter(([key]) => key !== k)) })),
           fc.tuple(fc.constantFrom(...keys), junk).map(([k, v]) => ({ ...parts, body: { ...body, [k]: v } })),
         );
       }
@@ -112,7 +142,8 @@ function breakOne(op: Operation, parts: Parts): Arbitrary<Parts> {
 // printable ASCII without spaces at either end (HTTP drops them from a field
 // value: " " arrives as an empty key). They become "_", keeping the length.
 const inUrl = (s: string) => encodeURIComponent(s.replace(/\p{Cs}/gu, '\uFFFD'));
-const inHeader = (s: string) => s.replace(/[^\x20-\x7e]/g, '?').replace(/^ +| +$/g, (spaces) => '_'.repeat(spaces.length));
+const inHeader = (s: string) =>
+  s.replace(/[^\x20-\x7e]/g, '?').replace(/^ +| +$/g, (spaces) => '_'.repeat(spaces.length));
 
 function toRequest(op: Operation, parts: Parts, valid: boolean): SpecRequest {
   const path = op.path.replace(/{(\w+)}/g, (_, name: string) => inUrl(parts.path[name] ?? ''));
@@ -121,7 +152,9 @@ function toRequest(op: Operation, parts: Parts, valid: boolean): SpecRequest {
     .map(([k, v]) => `${inUrl(k)}=${inUrl(v)}`)
     .join('&');
   const headers: Record<string, string> = Object.fromEntries(
-    Object.entries(parts.header).filter((e): e is [string, string] => e[1] !== undefined).map(([k, v]) => [k, inHeader(v)]),
+    Object.entries(parts.header)
+      .filter((e): e is [string, string] => e[1] !== undefined)
+      .map(([k, v]) => [k, inHeader(v)]),
   );
   let payload: string | undefined;
   if (parts.raw) {
@@ -137,7 +170,10 @@ function toRequest(op: Operation, parts: Parts, valid: boolean): SpecRequest {
 /** One request for `op`: valid, or broken in one part. */
 export function requestFor(op: Operation): Arbitrary<SpecRequest> {
   return validParts(op).chain((parts) =>
-    fc.oneof(fc.constant(toRequest(op, parts, true)), breakOne(op, parts).map((broken) => toRequest(op, broken, false))),
+    fc.oneof(
+      fc.constant(toRequest(op, parts, true)),
+      breakOne(op, parts).map((broken) => toRequest(op, broken, false)),
+    ),
   );
 }
 

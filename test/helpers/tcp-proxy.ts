@@ -26,7 +26,8 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
     const link = { client, upstream: net.connect(target), held: [] as [net.Socket, Buffer][] };
     links.add(link);
     // While the network is a black hole, bytes are held here, not delivered.
-    const forward = (to: net.Socket) => (chunk: Buffer) => (mode === 'up' ? to.write(chunk) : link.held.push([to, chunk]));
+    const forward = (to: net.Socket) => (chunk: Buffer) =>
+      mode === 'up' ? to.write(chunk) : link.held.push([to, chunk]);
     client.on('data', forward(link.upstream));
     link.upstream.on('data', forward(client));
     const end = () => {
@@ -42,7 +43,10 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
     port: (server.address() as net.AddressInfo).port,
     cut() {
       mode = 'cut';
-      for (const link of links) (link.client.resetAndDestroy(), link.upstream.destroy());
+      for (const link of links) {
+        link.client.resetAndDestroy();
+        link.upstream.destroy();
+      }
       links.clear();
     },
     blackhole() {
@@ -53,7 +57,10 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
       for (const link of links) for (const [to, chunk] of link.held.splice(0)) to.write(chunk);
     },
     async close() {
-      for (const link of links) (link.client.destroy(), link.upstream.destroy());
+      for (const link of links) {
+        link.client.destroy();
+        link.upstream.destroy();
+      }
       await new Promise((resolve) => server.close(resolve));
     },
   };

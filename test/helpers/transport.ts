@@ -3,9 +3,10 @@
 // port and requests go over HTTP through a Stoplight Prism validation proxy
 // started in front of it, so an independent validator judges every response
 // too (CI runs the suite both ways).
-import type { FastifyInstance, InjectOptions } from 'fastify';
+
 import type { AddressInfo } from 'node:net';
-import { send, type RawRequest, type RawResponse } from './http.js';
+import type { FastifyInstance, InjectOptions } from 'fastify';
+import { type RawRequest, type RawResponse, send } from './http.js';
 import { assertPrismPassed, prismForwardsUnchanged, startPrism } from './prism.js';
 
 export type Transport = (options: InjectOptions) => Promise<RawResponse>;
@@ -53,6 +54,7 @@ async function overPrism(app: FastifyInstance): Promise<Transport> {
 
 export async function transportFor(app: FastifyInstance): Promise<Transport> {
   if (process.env.CONTRACT_PROXY === 'prism') return overPrism(app);
-  if (process.env.CONTRACT_PROXY) throw new Error(`CONTRACT_PROXY must be "prism" or unset, got "${process.env.CONTRACT_PROXY}"`);
+  if (process.env.CONTRACT_PROXY)
+    throw new Error(`CONTRACT_PROXY must be "prism" or unset, got "${process.env.CONTRACT_PROXY}"`);
   return async (options) => app.inject(options);
 }
