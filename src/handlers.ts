@@ -7,8 +7,10 @@ import type { IdempotencyStore } from './idempotency/store.js';
 import { createProbeHandlers } from './operations/handlers.js';
 import { createOrderHandlers } from './orders/handlers.js';
 import { createOrderRepository } from './orders/repository.js';
+import { createOrderWrites } from './orders/writes.js';
 import { createServiceHandlers } from './services/handlers.js';
 import { createServiceRepository } from './services/repository.js';
+import { createServiceWrites } from './services/writes.js';
 
 export function createHandlers(
   database: DatabaseHandle,
@@ -16,9 +18,10 @@ export function createHandlers(
   spec: ServedSpec,
   docsPath?: string,
 ): Handlers {
+  const { db } = database;
   return {
-    ...createOrderHandlers(createOrderRepository(database.db), idempotency),
-    ...createServiceHandlers(createServiceRepository(database.db), idempotency),
+    ...createOrderHandlers(createOrderRepository(db), createOrderWrites(db, idempotency)),
+    ...createServiceHandlers(createServiceRepository(db), createServiceWrites(db, idempotency)),
     ...createProbeHandlers(database.ping),
     ...createContractHandlers(spec, docsPath),
   };

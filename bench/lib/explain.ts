@@ -7,7 +7,9 @@ import postgres from 'postgres';
 import type { Database } from '../../src/db/client.js';
 import * as schema from '../../src/db/schema.js';
 import { OrderConflictError } from '../../src/domain/errors.js';
+import { createIdempotencyStore } from '../../src/idempotency/store.js';
 import { createOrderRepository } from '../../src/orders/repository.js';
+import { createOrderWrites } from '../../src/orders/writes.js';
 
 export interface Plan {
   operation: string;
@@ -59,12 +61,13 @@ export async function explainOperations(url: string, inputs: PlanInputs): Promis
     logger: { logQuery: (query, params) => void recorded.push({ query, params }) },
   });
   const repository = createOrderRepository(db as unknown as Database);
+  const writes = createOrderWrites(db as unknown as Database, createIdempotencyStore(db as unknown as Database));
   const operations: [string, () => Promise<unknown>, (r: Recorded) => boolean][] = [
     ['GET one order', () => repository.get(inputs.id), () => true],
     [
       'overlap check on create',
       () =>
-        repository.create({ datetime: inputs.conflicting, totalfee: '1.00', serviceIds: [123n] }).catch((e) => {
+        writes.create({ datetime: inputs.conflicting, totalfee: '1.00', serviceIds: [123n] }).catch((e) => {
           if (!(e instanceof OrderConflictError)) throw e;
         }),
       (r) => /as conflicts/.test(r.query),

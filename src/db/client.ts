@@ -21,16 +21,6 @@ export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
 export type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
 
 /**
- * Work that a caller adds to a repository's write transaction: `before`
- * runs first and may abort it by throwing; `after` runs once the row is
- * written, and commits or rolls back with it.
- */
-export interface TransactionHooks<Row> {
-  before?(tx: Transaction): Promise<void>;
-  after?(tx: Transaction, row: Row): Promise<void>;
-}
-
-/**
  * The rows of a raw `execute`, whichever driver ran it: postgres.js returns
  * an array of rows, PGlite an object holding them.
  */
@@ -96,8 +86,8 @@ function clientOptions(config: PostgresConfig) {
  * with parameters in two round trips (Parse/Describe, wait for the parameter
  * types, then Bind/Execute) and PostgreSQL plans it afresh each time.
  * Preparing every query makes it one round trip after its first use on a
- * connection; GET /orders/{id} went from 0.23 to ~0.9 of the hand-written
- * baseline (bench/). Drizzle's statements are few and fixed (values are
+ * connection, which the reads need to keep up with hand-written SQL
+ * (bench/README.md). Drizzle's statements are few and fixed (values are
  * always parameters), so the per-connection statement cache stays small.
  * Transactions and savepoints hand out their own query functions, so they
  * are wrapped too.

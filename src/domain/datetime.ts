@@ -9,6 +9,11 @@ const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?
 const FIRST_INSTANT = Date.parse('0001-01-01T00:00:00.000Z');
 const LAST_INSTANT = Date.parse('9999-12-31T23:59:59.999Z');
 
+/** True for the instants (epoch ms) that the API's date-times can name: years 0001–9999 in UTC. */
+export function isInstantInRange(ms: number): boolean {
+  return Number.isInteger(ms) && ms >= FIRST_INSTANT && ms <= LAST_INSTANT;
+}
+
 function daysInMonth(year: number, month: number): number {
   const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
   return [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1] ?? 0;
@@ -44,7 +49,7 @@ export function parseDateTime(text: string): Date | undefined {
   const local = new Date(Date.UTC(2000, month - 1, day, hour, minute, second, millisecond));
   local.setUTCFullYear(year);
   const instant = local.getTime() - offsetMinutes * 60_000;
-  if (instant < FIRST_INSTANT || instant > LAST_INSTANT) return undefined;
+  if (!isInstantInRange(instant)) return undefined;
   return new Date(instant);
 }
 

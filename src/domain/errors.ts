@@ -1,5 +1,8 @@
 // What can go wrong in the order domain, in its own words. These carry no
 // HTTP status: src/http/problem.ts maps each to a problem response.
+import { THREE_HOURS_MS } from '../orders/three-hour-rule.js';
+
+const HOURS = THREE_HOURS_MS / 3_600_000;
 
 export class NotFoundError extends Error {
   constructor(
@@ -10,7 +13,7 @@ export class NotFoundError extends Error {
   }
 }
 
-/** The order would be less than 3 hours from other orders. */
+/** The order would be less than 3 hours (THREE_HOURS_MS) from other orders. */
 export class OrderConflictError extends Error {
   constructor(
     readonly datetime: Date,
@@ -19,7 +22,9 @@ export class OrderConflictError extends Error {
     const others = conflictingOrderIds.length
       ? `order${conflictingOrderIds.length > 1 ? 's' : ''} ${conflictingOrderIds.join(', ')}`
       : 'another order';
-    super(`Orders must be at least 3 hours apart; ${datetime.toISOString()} is less than 3 hours from ${others}.`);
+    super(
+      `Orders must be at least ${HOURS} hours apart; ${datetime.toISOString()} is less than ${HOURS} hours from ${others}.`,
+    );
   }
 }
 

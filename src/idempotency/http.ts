@@ -1,10 +1,9 @@
-// Idempotency-Key on the HTTP side: what identifies a request, and running
-// a create so that a retry replays the first answer.
+// Idempotency-Key on the HTTP side: what identifies a request, and sending
+// a create's answer, first-time or replayed.
 import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { callerOf } from '../auth/api-keys.js';
-import type { TransactionHooks } from '../db/client.js';
-import { type Claim, type IdempotencyStore, Replay, type StoredResponse } from './store.js';
+import type { Answer, Claim } from './store.js';
 
 /** JSON with object keys sorted, so that key order and whitespace don't change a fingerprint. */
 function canonicalJson(value: unknown): string {
@@ -33,42 +32,8 @@ export function claimOf(request: FastifyRequest, input: unknown): Claim | undefi
   return { caller: callerOf(request), key, fingerprint };
 }
 
-/**
- * Runs `create` once per claim: with no claim it simply runs; with one, the
- * claim and the record of the answer join the create's transaction, and a
- * repeated claim replays the recorded answer without creating anything.
- */
-export async function createOnce<Row, Body>(
-  store: IdempotencyStore,
-  claim: Claim | undefined,
-  create: (hooks?: TransactionHooks<Row>) => Promise<Row>,
-  respond: (row: Row) => StoredResponse<Body>,
-): Promise<Created<Body>> {
-  if (!claim) return { response: respond(await create()), replayed: false };
-  let response: StoredResponse<Body> | undefined;
-  try {
-    await create({
-      before: (tx) => store.claim(tx, claim),
-      after: async (tx, row) => {
-        response = respond(row);
-        await store.record(tx, claim, response);
-      },
-    });
-    return { response: response!, replayed: false };
-  } catch (error) {
-    // A replay returns what was stored for this same request: the same Body.
-    if (error instanceof Replay) return { response: error.response as StoredResponse<Body>, replayed: true };
-    throw error;
-  }
-}
-
-interface Created<Body> {
-  response: StoredResponse<Body>;
-  replayed: boolean;
-}
-
 /** Sends a create's answer, first-time or replayed. */
-export function sendCreated<Body>(reply: FastifyReply, { response, replayed }: Created<Body>): Body {
+export function sendCreated<Body>(reply: FastifyReply, { response, replayed }: Answer<Body>): Body {
   reply.code(response.status).header('location', response.location);
   if (response.etag) reply.header('etag', response.etag);
   if (replayed) reply.header('idempotent-replayed', 'true');

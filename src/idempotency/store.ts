@@ -24,22 +24,24 @@ export interface StoredResponse<Body = unknown> {
   body: Body;
 }
 
-/** Thrown out of a create's transaction when the key already has an answer. */
-export class Replay extends Error {
-  constructor(readonly response: StoredResponse) {
-    super('replay');
-  }
+/** What a create answers: first-time, or replayed for a retry with the same key. */
+export interface Answer<Body = unknown> {
+  response: StoredResponse<Body>;
+  replayed: boolean;
 }
 
 export function createIdempotencyStore(db: Database) {
   return {
     /**
-     * Claims the key for this transaction. Throws IdempotencyKeyInUseError
-     * while another transaction holds it, Replay when it already has an
-     * answer for the same request, IdempotencyKeyReusedError when that
-     * answer was for a different one.
+     * Claims the key for this transaction (no claim, nothing to do). Returns
+     * the stored answer when the key already has one for the same request:
+     * the create must then do nothing but return it. Throws
+     * IdempotencyKeyInUseError while another transaction holds the key,
+     * IdempotencyKeyReusedError when its answer was for a different request.
      */
-    async claim(tx: Transaction, { caller, key, fingerprint }: Claim): Promise<void> {
+    async claim<Body>(tx: Transaction, claim: Claim | undefined): Promise<Answer<Body> | undefined> {
+      if (!claim) return undefined;
+      const { caller, key, fingerprint } = claim;
       const [lock] = await rowsOf<{ acquired: boolean }>(
         tx.execute(
           sql`select pg_try_advisory_xact_lock(hashtextextended(${caller} || ' ' || ${key}, ${KEY_LOCK_SEED})) as acquired`,
@@ -59,18 +61,26 @@ export function createIdempotencyStore(db: Database) {
         })
         .from(idempotencyKeys)
         .where(thisKey);
-      if (!stored) return;
+      if (!stored) return undefined;
       if (stored.expired) {
         // Expired but not yet purged: the key is free again.
         await tx.delete(idempotencyKeys).where(thisKey);
-        return;
+        return undefined;
       }
       if (stored.fingerprint !== fingerprint) throw new IdempotencyKeyReusedError();
-      throw new Replay({ status: stored.status, location: stored.location, etag: stored.etag, body: stored.body });
+      // What was stored for this same request: the same Body.
+      const { status, location, etag, body } = stored;
+      return { response: { status, location, etag, body: body as Body }, replayed: true };
     },
 
-    async record(tx: Transaction, claim: Claim, response: StoredResponse): Promise<void> {
-      await tx.insert(idempotencyKeys).values({ ...claim, ...response });
+    /** Records the answer with the claim (no claim, nothing to record) and returns it. */
+    async record<Body>(
+      tx: Transaction,
+      claim: Claim | undefined,
+      response: StoredResponse<Body>,
+    ): Promise<Answer<Body>> {
+      if (claim) await tx.insert(idempotencyKeys).values({ ...claim, ...response });
+      return { response, replayed: false };
     },
 
     /** Deletes expired keys. */

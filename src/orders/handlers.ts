@@ -1,41 +1,14 @@
-// One thin handler per order operation: HTTP in, repository call, HTTP out.
-// The mapping between database rows and the contract's shapes lives here.
+// One thin handler per order operation: HTTP in, a read or a write, HTTP out.
 import type { FastifyReply } from 'fastify';
-import { formatDateTime, parseDateTime } from '../domain/datetime.js';
-import { InvalidInputError, NotFoundError, PreconditionFailedError } from '../domain/errors.js';
+import { parseDateTime } from '../domain/datetime.js';
+import { InvalidInputError, NotFoundError } from '../domain/errors.js';
 import type { Handlers, RequestOf, Schemas } from '../http/types.js';
-import { claimOf, createOnce, sendCreated } from '../idempotency/http.js';
-import type { IdempotencyStore } from '../idempotency/store.js';
+import { claimOf, sendCreated } from '../idempotency/http.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
-import { etagOf, ifMatchHolds, ifNoneMatchHits } from './etag.js';
-import type { OrderInput, OrderRepository, OrderRow } from './repository.js';
-
-export function toApiOrder(row: OrderRow): Schemas['Order'] {
-  return {
-    id: row.id.toString(),
-    datetime: formatDateTime(row.datetime),
-    totalfee: Number(row.totalfee),
-    services: row.services.map((s) => ({ id: s.id.toString(), name: s.name })),
-    createdAt: formatDateTime(row.createdAt),
-    updatedAt: formatDateTime(row.updatedAt),
-  };
-}
-
-// The schema has already checked the body, including the date-time format,
-// so parsing cannot fail here.
-function toOrderInput(body: Schemas['OrderInput']): OrderInput {
-  return {
-    datetime: parseDateTime(body.datetime)!,
-    totalfee: body.totalfee.toFixed(2),
-    serviceIds: body.services.map((s) => BigInt(s.id)),
-  };
-}
-
-/** A merge patch (RFC 7396) applied to the order as the API shows it. */
-function merged(current: OrderRow, patch: Schemas['OrderPatch']): OrderInput {
-  const order = toApiOrder(current);
-  return toOrderInput({ datetime: order.datetime, totalfee: order.totalfee, services: order.services, ...patch });
-}
+import { etagOf, ifNoneMatchHits } from './etag.js';
+import type { OrderRepository, OrderRow } from './repository.js';
+import { toApiOrder, toOrderInput } from './representation.js';
+import type { OrderWrites } from './writes.js';
 
 /**
  * The filters of a list request. A cursor carries the filters of the page
@@ -61,32 +34,15 @@ function listQuery(query: RequestOf<'listOrders'>['query']) {
   return { limit: query.limit ?? 50, from, to, after: cursor?.after };
 }
 
-/** Refuses the change when If-Match names another state of the order. */
-function requireMatch(ifMatch: string | undefined, id: string) {
-  return (current: OrderRow) => {
-    if (!ifMatchHolds(ifMatch, etagOf(toApiOrder(current)))) throw new PreconditionFailedError(id);
-  };
+/** A PUT's or PATCH's answer: the order with its ETag. */
+function changed(reply: FastifyReply, orderId: string, row: OrderRow | undefined): Schemas['Order'] {
+  if (!row) throw new NotFoundError('Order', orderId);
+  const order = toApiOrder(row);
+  reply.header('etag', etagOf(order));
+  return order;
 }
 
-export function createOrderHandlers(repository: OrderRepository, idempotency: IdempotencyStore) {
-  /** PUT and PATCH: `change` makes the new order of the current one, if If-Match allows. */
-  async function updateOrder(
-    request: RequestOf<'replaceOrder' | 'updateOrder'>,
-    reply: FastifyReply,
-    change: (current: OrderRow) => OrderInput,
-  ): Promise<Schemas['Order']> {
-    const { orderId } = request.params;
-    const check = requireMatch(request.headers['if-match'], orderId);
-    const row = await repository.update(BigInt(orderId), (current) => {
-      check(current);
-      return change(current);
-    });
-    if (!row) throw new NotFoundError('Order', orderId);
-    const order = toApiOrder(row);
-    reply.header('etag', etagOf(order));
-    return order;
-  }
-
+export function createOrderHandlers(repository: OrderRepository, writes: OrderWrites) {
   return {
     async listOrders(request) {
       const query = listQuery(request.query);
@@ -103,20 +59,10 @@ export function createOrderHandlers(repository: OrderRepository, idempotency: Id
 
     async createOrder(request, reply: FastifyReply) {
       const input = toOrderInput(request.body);
-      const created = await createOnce(
-        idempotency,
-        claimOf(request, {
-          ...input,
-          datetime: input.datetime.toISOString(),
-          serviceIds: input.serviceIds.map(String),
-        }),
-        (hooks) => repository.create(input, hooks),
-        (row: OrderRow) => {
-          const order = toApiOrder(row);
-          return { status: 201, location: `/orders/${order.id}`, etag: etagOf(order), body: order };
-        },
-      );
-      return sendCreated(reply, created);
+      // What the request asks for, normalised (the datetime as the instant
+      // it names), so that two bodies asking for the same are one request.
+      const asked = { ...input, datetime: input.datetime.toISOString(), serviceIds: input.serviceIds.map(String) };
+      return sendCreated(reply, await writes.create(input, claimOf(request, asked)));
     },
 
     async getOrder(request, reply: FastifyReply) {
@@ -133,16 +79,19 @@ export function createOrderHandlers(repository: OrderRepository, idempotency: Id
     },
 
     async replaceOrder(request, reply: FastifyReply) {
-      return updateOrder(request, reply, () => toOrderInput(request.body));
+      const { orderId } = request.params;
+      const input = toOrderInput(request.body);
+      return changed(reply, orderId, await writes.replace(BigInt(orderId), input, request.headers['if-match']));
     },
 
     async updateOrder(request, reply: FastifyReply) {
-      return updateOrder(request, reply, (current) => merged(current, request.body));
+      const { orderId } = request.params;
+      return changed(reply, orderId, await writes.patch(BigInt(orderId), request.body, request.headers['if-match']));
     },
 
     async deleteOrder(request, reply: FastifyReply) {
       const { orderId } = request.params;
-      if (!(await repository.delete(BigInt(orderId), requireMatch(request.headers['if-match'], orderId)))) {
+      if (!(await writes.delete(BigInt(orderId), request.headers['if-match']))) {
         throw new NotFoundError('Order', orderId);
       }
       reply.code(204);

@@ -1,27 +1,20 @@
 // One thin handler per service-catalogue operation.
 import type { FastifyReply } from 'fastify';
 import { NotFoundError } from '../domain/errors.js';
-import type { Handlers, Schemas } from '../http/types.js';
-import { claimOf, createOnce, sendCreated } from '../idempotency/http.js';
-import type { IdempotencyStore } from '../idempotency/store.js';
-import type { ServiceRepository, ServiceRow } from './repository.js';
+import type { Handlers } from '../http/types.js';
+import { claimOf, sendCreated } from '../idempotency/http.js';
+import type { ServiceRepository } from './repository.js';
+import { toApiService } from './representation.js';
+import type { ServiceWrites } from './writes.js';
 
-const toApiService = (row: ServiceRow): Schemas['Service'] => ({ id: row.id.toString(), name: row.name });
-
-export function createServiceHandlers(repository: ServiceRepository, idempotency: IdempotencyStore) {
+export function createServiceHandlers(repository: ServiceRepository, writes: ServiceWrites) {
   return {
     async listServices() {
       return { data: (await repository.list()).map(toApiService) };
     },
 
     async createService(request, reply: FastifyReply) {
-      const created = await createOnce(
-        idempotency,
-        claimOf(request, request.body),
-        (hooks) => repository.create(request.body.name, hooks),
-        (row: ServiceRow) => ({ status: 201, location: `/services/${row.id}`, body: toApiService(row) }),
-      );
-      return sendCreated(reply, created);
+      return sendCreated(reply, await writes.create(request.body.name, claimOf(request, request.body)));
     },
 
     async getService(request) {
@@ -31,13 +24,13 @@ export function createServiceHandlers(repository: ServiceRepository, idempotency
     },
 
     async replaceService(request) {
-      const row = await repository.rename(BigInt(request.params.serviceId), request.body.name);
+      const row = await writes.rename(BigInt(request.params.serviceId), request.body.name);
       if (!row) throw new NotFoundError('Service', request.params.serviceId);
       return toApiService(row);
     },
 
     async deleteService(request, reply: FastifyReply) {
-      if (!(await repository.delete(BigInt(request.params.serviceId)))) {
+      if (!(await writes.delete(BigInt(request.params.serviceId)))) {
         throw new NotFoundError('Service', request.params.serviceId);
       }
       reply.code(204);

@@ -1,10 +1,12 @@
-// The service catalogue's SQL.
+// The service catalogue's SQL: reads, and the row writes that
+// src/services/writes.ts runs inside its transactions.
 import { asc, eq } from 'drizzle-orm';
-import type { Database, TransactionHooks } from '../db/client.js';
+import type { Database, Transaction } from '../db/client.js';
 import { SQLSTATE, sqlState } from '../db/errors.js';
 import { services } from '../db/schema.js';
 import { ServiceInUseError } from '../domain/errors.js';
 
+/** A service as stored; orders hold these too. */
 export type ServiceRow = typeof services.$inferSelect;
 
 export function createServiceRepository(db: Database) {
@@ -17,38 +19,34 @@ export function createServiceRepository(db: Database) {
       const [row] = await db.select().from(services).where(eq(services.id, id));
       return row;
     },
-
-    async create(name: string, hooks: TransactionHooks<ServiceRow> = {}): Promise<ServiceRow> {
-      return db.transaction(async (tx) => {
-        await hooks.before?.(tx);
-        const [row] = await tx.insert(services).values({ name }).returning();
-        await hooks.after?.(tx, row!);
-        return row!;
-      });
-    },
-
-    /** Renames a service; undefined when it does not exist. */
-    async rename(id: bigint, name: string): Promise<ServiceRow | undefined> {
-      const [row] = await db.update(services).set({ name }).where(eq(services.id, id)).returning();
-      return row;
-    },
-
-    /** Deletes a service no order books; false when it did not exist. */
-    async delete(id: bigint): Promise<boolean> {
-      try {
-        const deleted = await db.delete(services).where(eq(services.id, id)).returning({ id: services.id });
-        return deleted.length > 0;
-      } catch (error) {
-        // order_services.service_id is ON DELETE RESTRICT: PostgreSQL 15
-        // reports 23503, PostgreSQL 18 (inside PGlite) 23001.
-        const state = sqlState(error);
-        if (state === SQLSTATE.foreignKeyViolation || state === SQLSTATE.restrictViolation) {
-          throw new ServiceInUseError(id.toString());
-        }
-        throw error;
-      }
-    },
   };
 }
 
 export type ServiceRepository = ReturnType<typeof createServiceRepository>;
+
+export async function insertService(tx: Transaction, name: string): Promise<ServiceRow> {
+  const [row] = await tx.insert(services).values({ name }).returning();
+  return row!;
+}
+
+/** Undefined when the service does not exist. */
+export async function renameService(tx: Transaction, id: bigint, name: string): Promise<ServiceRow | undefined> {
+  const [row] = await tx.update(services).set({ name }).where(eq(services.id, id)).returning();
+  return row;
+}
+
+/** Deletes a service no order books; false when it did not exist. */
+export async function deleteService(tx: Transaction, id: bigint): Promise<boolean> {
+  try {
+    const deleted = await tx.delete(services).where(eq(services.id, id)).returning({ id: services.id });
+    return deleted.length > 0;
+  } catch (error) {
+    // order_services.service_id is ON DELETE RESTRICT: PostgreSQL 15
+    // reports 23503, PostgreSQL 18 (inside PGlite) 23001.
+    const state = sqlState(error);
+    if (state === SQLSTATE.foreignKeyViolation || state === SQLSTATE.restrictViolation) {
+      throw new ServiceInUseError(id.toString());
+    }
+    throw error;
+  }
+}
