@@ -1,7 +1,6 @@
 // Opens the database the configuration names, embedded PGlite or PostgreSQL
 // through postgres.js, behind one Drizzle type, and brings its schema up to
 // date. Everything above this file is unaware of which one it talks to.
-import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import { sql } from 'drizzle-orm';
@@ -12,6 +11,7 @@ import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
 import type { DatabaseConfig } from '../config.js';
+import { lockDataDir } from './data-dir-lock.js';
 import { preparingAll } from './prepared-statements.js';
 import * as schema from './schema.js';
 
@@ -58,17 +58,36 @@ export async function openDatabase(config: DatabaseConfig): Promise<DatabaseHand
   return config.kind === 'pglite' ? openPglite(config.dataDir) : openPostgres(config);
 }
 
+/** The directory a PGlite dataDir is stored in, if on the filesystem (not memory:// or a browser store). */
+function directoryOf(dataDir: string): string | undefined {
+  if (dataDir.startsWith('file://')) return dataDir.slice('file://'.length);
+  return dataDir.includes('://') ? undefined : dataDir;
+}
+
 async function openPglite(dataDir: string): Promise<DatabaseHandle> {
-  if (!dataDir.includes('://')) mkdirSync(dataDir, { recursive: true });
-  const client = await PGlite.create(dataDir);
-  const db = drizzlePglite({ client, schema });
-  await migratePglite(db, { migrationsFolder });
-  return {
-    db: db as unknown as Database,
-    kind: 'pglite',
-    ping: async () => void (await client.query('select 1')),
-    close: () => client.close(),
-  };
+  // Locked before PGlite reads or writes a file of the store (see data-dir-lock.ts).
+  const directory = directoryOf(dataDir);
+  const lock = directory === undefined ? undefined : lockDataDir(directory);
+  try {
+    const client = await PGlite.create(dataDir);
+    const db = drizzlePglite({ client, schema });
+    await migratePglite(db, { migrationsFolder });
+    return {
+      db: db as unknown as Database,
+      kind: 'pglite',
+      ping: async () => void (await client.query('select 1')),
+      close: async () => {
+        try {
+          await client.close();
+        } finally {
+          lock?.release();
+        }
+      },
+    };
+  } catch (error) {
+    lock?.release();
+    throw error;
+  }
 }
 
 async function openPostgres(config: PostgresConfig): Promise<DatabaseHandle> {
