@@ -5,8 +5,8 @@
 // A shutdown that overruns SHUTDOWN_TIMEOUT_MS exits 1, so an orchestrator's
 // grace period (10 s here, 30 s in Kubernetes) never has to kill it.
 import { buildApp } from './app.js';
-import { loadConfig } from './config.js';
-import { openDatabase } from './db/client.js';
+import { type Config, loadConfig } from './config.js';
+import { type DatabaseHandle, openDatabase } from './db/client.js';
 
 /** Configuration, database and app, or one line saying why not (no stack trace for a newcomer to decode). */
 async function start() {
@@ -55,4 +55,15 @@ await app.listen({ port: config.port, host: config.host }).catch((error: Error) 
   console.error(`order service cannot listen on ${config.host}:${config.port}: ${error.message}`);
   process.exit(1);
 });
-app.log.info({ database: database.kind }, 'order service ready');
+app.log.info(readyLine(config, database), 'order service ready');
+
+/** What the ready line says about the store; on PGlite, how far an acknowledged order is durable. */
+function readyLine(config: Readonly<Config>, database: DatabaseHandle): Record<string, unknown> {
+  if (config.database.kind !== 'pglite') return { database: database.kind };
+  return {
+    database: database.kind,
+    dataDir: config.database.dataDir,
+    durability:
+      'embedded PGlite runs with fsync off: acknowledged orders survive a killed process, not an OS crash or power loss; use DATABASE_URL (PostgreSQL) in production',
+  };
+}

@@ -1,7 +1,8 @@
 // One process at a time on an embedded store's directory: a second one is
 // refused before it opens the store, with a line naming the directory and
 // the holder's pid, and the first goes on serving; a holder killed with
-// SIGKILL leaves its lock file behind but never blocks the next start.
+// SIGKILL leaves its lock file behind but never blocks the next start. And
+// the ready line says how durable the embedded store is.
 // Always PGlite (the store this service embeds), whatever the suite runs on.
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,6 +24,16 @@ function emptyDir(): string {
 // (initdb) is the slow part, reopening it is not.
 const dir = emptyDir();
 
+/** The log line with message `msg`, once the process has written it (stdout may trail its answers). */
+async function logLine(service: ServiceProcess, msg: string): Promise<Record<string, unknown> | undefined> {
+  for (const deadline = Date.now() + 10_000; Date.now() < deadline; ) {
+    const line = service.logs.find((l) => l.msg === msg);
+    if (line) return line;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return undefined;
+}
+
 const pidOf = (service: ServiceProcess) => service.logs.find((line) => typeof line.pid === 'number')!.pid as number;
 
 t.test(
@@ -30,6 +41,11 @@ t.test(
   async (t) => {
     const first = await startServiceProcess(t, { PGLITE_DIR: dir });
     const before = (await sendChecked(first.url, { method: 'POST', path: '/orders', body: anOrder() })).body;
+    t.match(await logLine(first, 'order service ready'), {
+      database: 'pglite',
+      dataDir: dir,
+      durability: /fsync off: acknowledged orders survive a killed process, not an OS crash or power loss/,
+    });
 
     const second = await runUntilExit({ PGLITE_DIR: dir });
     t.equal(second.code, 1, 'exits 1');
