@@ -23,6 +23,8 @@ export interface Config {
   host: string;
   logLevel: string;
   database: DatabaseConfig;
+  /** Seed the sample orders 223-225 at start (SAMPLE_DATA; off by default in production). */
+  sampleData: boolean;
   /** Empty: authentication is off (refused when NODE_ENV=production). */
   apiKeys: ApiKey[];
   http: {
@@ -112,6 +114,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     host: env.HOST || '127.0.0.1',
     logLevel: env.LOG_LEVEL || 'info',
     database: databaseConfig(env),
+    sampleData: boolean(env, 'SAMPLE_DATA', env.NODE_ENV !== 'production'),
     apiKeys: apiKeys(env),
     http: {
       requestTimeoutMs: integer(env, 'REQUEST_TIMEOUT_MS', 10_000, 100, 600_000),

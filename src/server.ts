@@ -12,7 +12,7 @@ import { type DatabaseHandle, openDatabase } from './db/client.js';
 async function start() {
   try {
     const config = loadConfig();
-    const database = await openDatabase(config.database);
+    const database = await openDatabase(config.database, { sampleData: config.sampleData });
     const app = await buildApp({
       database,
       apiKeys: config.apiKeys,

@@ -58,6 +58,13 @@ t.test(
   },
 );
 
+t.test('SAMPLE_DATA seeds the sample orders: on by default, off by default in production', async (t) => {
+  t.equal(loadConfig({}).sampleData, true);
+  t.equal(loadConfig({ SAMPLE_DATA: 'false' }).sampleData, false);
+  const production = { NODE_ENV: 'production', API_KEYS: 'cccccccccccccccc:write', DATABASE_URL: 'postgres://db/o' };
+  t.equal(loadConfig(production).sampleData, false);
+  t.equal(loadConfig({ ...production, SAMPLE_DATA: 'true' }).sampleData, true);
+});
 
 t.test('PGLITE_DIR=memory:// keeps the embedded store in memory', async (t) => {
   t.same(loadConfig({ PGLITE_DIR: 'memory://' }).database, { kind: 'pglite', dataDir: 'memory://' });
@@ -72,6 +79,7 @@ for (const [name, value, message] of [
   ['API_KEYS', 'short:write', /API_KEYS entry 1 must be token:scope/],
   ['API_KEYS', 'aaaaaaaaaaaaaaaa:admin', /API_KEYS entry 1/],
   ['API_KEYS', 'aaaaaaaaaaaaaaaa:write,bbbb:bbbbbbbbbbbbbbbb:read', /API_KEYS entry 2/],
+  ['SAMPLE_DATA', 'yes', /SAMPLE_DATA must be true or false, got "yes"/],
   ['ALLOW_EMBEDDED_DATABASE', '1', /ALLOW_EMBEDDED_DATABASE must be true or false, got "1"/],
 ] as const) {
   t.test(`${name}=${value} is refused`, async (t) => {

@@ -95,7 +95,7 @@ t.test('the store is refused before any of its files is touched', async (t) => {
 });
 
 t.test('closing the store releases its lock (graceful shutdown), in the same process too', async (t) => {
-  const database = await openDatabase({ kind: 'pglite', dataDir: dir });
+  const database = await openDatabase({ kind: 'pglite', dataDir: dir }, { sampleData: false });
   t.throws(() => lockDataDir(dir), /in use by another process \(pid \d+\)/, 'held while open');
   await database.close();
   const relocked = lockDataDir(dir);

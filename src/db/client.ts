@@ -13,6 +13,7 @@ import postgres from 'postgres';
 import type { DatabaseConfig } from '../config.js';
 import { lockDataDir } from './data-dir-lock.js';
 import { preparingAll } from './prepared-statements.js';
+import { seedSampleData } from './sample-data.js';
 import * as schema from './schema.js';
 
 type PostgresConfig = Extract<DatabaseConfig, { kind: 'postgres' }>;
@@ -54,8 +55,17 @@ const migrationsFolder = fileURLToPath(new URL('../../drizzle', import.meta.url)
 // migrations when several replicas start at once against one server.
 const MIGRATION_LOCK_KEY = 74_110_301;
 
-export async function openDatabase(config: DatabaseConfig): Promise<DatabaseHandle> {
-  return config.kind === 'pglite' ? openPglite(config.dataDir) : openPostgres(config);
+export interface OpenOptions {
+  /**
+   * Seed the sample orders 223-225 (src/db/sample-data.ts) after migrating.
+   * The server passes SAMPLE_DATA; tests and benchmarks get them by default.
+   */
+  sampleData?: boolean;
+}
+
+export async function openDatabase(config: DatabaseConfig, options: OpenOptions = {}): Promise<DatabaseHandle> {
+  const sampleData = options.sampleData ?? true;
+  return config.kind === 'pglite' ? openPglite(config.dataDir, sampleData) : openPostgres(config, sampleData);
 }
 
 /** The directory a PGlite dataDir is stored in, if on the filesystem (not memory:// or a browser store). */
@@ -64,7 +74,7 @@ function directoryOf(dataDir: string): string | undefined {
   return dataDir.includes('://') ? undefined : dataDir;
 }
 
-async function openPglite(dataDir: string): Promise<DatabaseHandle> {
+async function openPglite(dataDir: string, sampleData: boolean): Promise<DatabaseHandle> {
   // Locked before PGlite reads or writes a file of the store (see data-dir-lock.ts).
   const directory = directoryOf(dataDir);
   const lock = directory === undefined ? undefined : lockDataDir(directory);
@@ -72,6 +82,7 @@ async function openPglite(dataDir: string): Promise<DatabaseHandle> {
     const client = await PGlite.create(dataDir);
     const db = drizzlePglite({ client, schema });
     await migratePglite(db, { migrationsFolder });
+    if (sampleData) await seedSampleData(db as unknown as Database);
     return {
       db: db as unknown as Database,
       kind: 'pglite',
@@ -90,8 +101,8 @@ async function openPglite(dataDir: string): Promise<DatabaseHandle> {
   }
 }
 
-async function openPostgres(config: PostgresConfig): Promise<DatabaseHandle> {
-  await migrateUnderLock(postgres(config.url, { ...clientOptions(config), max: 1 }));
+async function openPostgres(config: PostgresConfig, sampleData: boolean): Promise<DatabaseHandle> {
+  await migrateUnderLock(postgres(config.url, { ...clientOptions(config), max: 1 }), sampleData);
   return connectPostgres(config);
 }
 
@@ -123,11 +134,13 @@ export function connectPostgres(config: PostgresConfig): DatabaseHandle {
 }
 
 // Several replicas may start at once: a session-level advisory lock on one
-// dedicated connection lets one of them migrate while the others wait.
-async function migrateUnderLock(connection: postgres.Sql): Promise<void> {
+// dedicated connection lets one of them migrate (and seed) while the others wait.
+async function migrateUnderLock(connection: postgres.Sql, sampleData: boolean): Promise<void> {
   try {
     await connection`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
-    await migratePostgres(drizzlePostgres({ client: connection }), { migrationsFolder });
+    const db = drizzlePostgres({ client: connection, schema });
+    await migratePostgres(db, { migrationsFolder });
+    if (sampleData) await seedSampleData(db as unknown as Database);
   } finally {
     await connection.end({ timeout: 5 });
   }
