@@ -7,11 +7,14 @@
 import { buildApp } from './app.js';
 import { type Config, loadConfig } from './config.js';
 import { type DatabaseHandle, openDatabase } from './db/client.js';
+import { assertCanListen } from './port-check.js';
 
 /** Configuration, database and app, or one line saying why not (no stack trace for a newcomer to decode). */
 async function start() {
   try {
     const config = loadConfig();
+    // Before the database: a port in use must not cost a lock and a migration first.
+    await assertCanListen(config.port, config.host);
     const database = await openDatabase(config.database, { sampleData: config.sampleData });
     const app = await buildApp({
       database,

@@ -12,6 +12,7 @@ import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
 import type { DatabaseConfig } from '../config.js';
 import { lockDataDir } from './data-dir-lock.js';
+import { namingDatabaseUrl } from './database-url.js';
 import { preparingAll } from './prepared-statements.js';
 import { seedSampleData } from './sample-data.js';
 import * as schema from './schema.js';
@@ -102,7 +103,11 @@ async function openPglite(dataDir: string, sampleData: boolean): Promise<Databas
 }
 
 async function openPostgres(config: PostgresConfig, sampleData: boolean): Promise<DatabaseHandle> {
-  await migrateUnderLock(postgres(config.url, { ...clientOptions(config), max: 1 }), sampleData);
+  try {
+    await migrateUnderLock(postgres(config.url, { ...clientOptions(config), max: 1 }), sampleData);
+  } catch (error) {
+    throw namingDatabaseUrl(error, config.url);
+  }
   return connectPostgres(config);
 }
 
