@@ -1,18 +1,16 @@
--- The sample catalogue and orders of the original brief. The brief gives the
--- three orders one datetime, which the 3-hour rule forbids, so they are
--- seeded 3 hours apart from 2022-11-01T11:11:11.111Z. Ids are given
--- explicitly; server-assigned ids start at 1000 and never collide.
+-- The services catalogue of the original brief: reference data, in every
+-- database. (The file's name is as it was first applied; see below.)
+--
+-- This migration also seeded the sample orders 223-225 until they moved to
+-- src/db/sample-data.ts, which seeds them at start only when SAMPLE_DATA=true.
+-- Editing an applied migration is safe here because drizzle's migrator
+-- applies a migration when its journal `when` is newer than the newest
+-- `created_at` in drizzle.__drizzle_migrations: it stores each file's hash
+-- but never compares it. So databases that ran the old version keep their
+-- sample orders (remove them as docs/operations.md says) and new ones never
+-- get them from here. Ids are given explicitly; server-assigned ids start at
+-- 1000 and never collide.
 INSERT INTO "services" ("id", "name") VALUES
   (123, 'Inspection'),
   (789, 'Testing'),
   (456, 'Analysis');
---> statement-breakpoint
-INSERT INTO "orders" ("id", "datetime", "totalfee", "created_at", "updated_at") VALUES
-  (223, '2022-11-01T11:11:11.111Z', 100, '2022-11-01T00:00:00.000Z', '2022-11-01T00:00:00.000Z'),
-  (224, '2022-11-01T14:11:11.111Z', 100, '2022-11-01T00:00:00.000Z', '2022-11-01T00:00:00.000Z'),
-  (225, '2022-11-01T17:11:11.111Z', 100, '2022-11-01T00:00:00.000Z', '2022-11-01T00:00:00.000Z');
---> statement-breakpoint
-INSERT INTO "order_services" ("order_id", "service_id", "position") VALUES
-  (223, 123, 0),
-  (224, 789, 0),
-  (225, 456, 0);

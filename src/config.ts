@@ -23,6 +23,8 @@ export interface Config {
   host: string;
   logLevel: string;
   database: DatabaseConfig;
+  /** Seed the sample orders 223-225 at start (SAMPLE_DATA; off by default in production). */
+  sampleData: boolean;
   /** Empty: authentication is off (refused when NODE_ENV=production). */
   apiKeys: ApiKey[];
   http: {
@@ -52,7 +54,15 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
   return value;
 }
 
+function boolean(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (raw !== 'true' && raw !== 'false') throw new Error(`${name} must be true or false, got "${raw}"`);
+  return raw === 'true';
+}
+
 function databaseConfig(env: Env): DatabaseConfig {
+  const allowEmbedded = boolean(env, 'ALLOW_EMBEDDED_DATABASE', false);
   const url = env.DATABASE_URL;
   if (url) {
     if (!/^postgres(ql)?:\/\//.test(url)) {
@@ -65,6 +75,14 @@ function databaseConfig(env: Env): DatabaseConfig {
       connectTimeoutSeconds: integer(env, 'DB_CONNECT_TIMEOUT_S', 5, 1, 300),
       statementTimeoutMs: integer(env, 'DB_STATEMENT_TIMEOUT_MS', 5000, 100, 600_000),
     };
+  }
+  // PGlite runs PostgreSQL with fsync off and its Node filesystem's sync is a
+  // no-op (electric-sql/pglite#1107): an acknowledged order survives a killed
+  // process, not an OS crash or power loss. Production says so explicitly.
+  if (env.NODE_ENV === 'production' && !allowEmbedded) {
+    throw new Error(
+      'NODE_ENV=production needs DATABASE_URL (PostgreSQL): the embedded PGlite store does not survive an OS crash or power loss; set ALLOW_EMBEDDED_DATABASE=true if that is intended',
+    );
   }
   return { kind: 'pglite', dataDir: env.PGLITE_DIR || './data/pglite' };
 }
@@ -96,6 +114,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     host: env.HOST || '127.0.0.1',
     logLevel: env.LOG_LEVEL || 'info',
     database: databaseConfig(env),
+    sampleData: boolean(env, 'SAMPLE_DATA', env.NODE_ENV !== 'production'),
     apiKeys: apiKeys(env),
     http: {
       requestTimeoutMs: integer(env, 'REQUEST_TIMEOUT_MS', 10_000, 100, 600_000),

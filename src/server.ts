@@ -5,14 +5,17 @@
 // A shutdown that overruns SHUTDOWN_TIMEOUT_MS exits 1, so an orchestrator's
 // grace period (10 s here, 30 s in Kubernetes) never has to kill it.
 import { buildApp } from './app.js';
-import { loadConfig } from './config.js';
-import { openDatabase } from './db/client.js';
+import { type Config, loadConfig } from './config.js';
+import { type DatabaseHandle, openDatabase } from './db/client.js';
+import { assertCanListen } from './port-check.js';
 
 /** Configuration, database and app, or one line saying why not (no stack trace for a newcomer to decode). */
 async function start() {
   try {
     const config = loadConfig();
-    const database = await openDatabase(config.database);
+    // Before the database: a port in use must not cost a lock and a migration first.
+    await assertCanListen(config.port, config.host);
+    const database = await openDatabase(config.database, { sampleData: config.sampleData });
     const app = await buildApp({
       database,
       apiKeys: config.apiKeys,
@@ -55,4 +58,15 @@ await app.listen({ port: config.port, host: config.host }).catch((error: Error) 
   console.error(`order service cannot listen on ${config.host}:${config.port}: ${error.message}`);
   process.exit(1);
 });
-app.log.info({ database: database.kind }, 'order service ready');
+app.log.info(readyLine(config, database), 'order service ready');
+
+/** What the ready line says about the store; on PGlite, how far an acknowledged order is durable. */
+function readyLine(config: Readonly<Config>, database: DatabaseHandle): Record<string, unknown> {
+  if (config.database.kind !== 'pglite') return { database: database.kind };
+  return {
+    database: database.kind,
+    dataDir: config.database.dataDir,
+    durability:
+      'embedded PGlite runs with fsync off: acknowledged orders survive a killed process, not an OS crash or power loss; use DATABASE_URL (PostgreSQL) in production',
+  };
+}

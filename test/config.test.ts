@@ -38,8 +38,32 @@ t.test('API_KEYS holds token:scope entries; without it authentication is off', a
 });
 
 t.test('NODE_ENV=production refuses to start without API_KEYS', async (t) => {
-  t.throws(() => loadConfig({ NODE_ENV: 'production' }), /API_KEYS must be set when NODE_ENV=production/);
-  t.equal(loadConfig({ NODE_ENV: 'production', API_KEYS: 'cccccccccccccccc:write' }).apiKeys.length, 1);
+  const production = { NODE_ENV: 'production', DATABASE_URL: 'postgres://u@db:5432/orders' };
+  t.throws(() => loadConfig(production), /API_KEYS must be set when NODE_ENV=production/);
+  t.equal(loadConfig({ ...production, API_KEYS: 'cccccccccccccccc:write' }).apiKeys.length, 1);
+});
+
+t.test(
+  'NODE_ENV=production refuses the embedded store unless ALLOW_EMBEDDED_DATABASE=true says it is intended',
+  async (t) => {
+    const production = { NODE_ENV: 'production', API_KEYS: 'cccccccccccccccc:write' };
+    t.throws(
+      () => loadConfig(production),
+      /^NODE_ENV=production needs DATABASE_URL \(PostgreSQL\): the embedded PGlite store does not survive an OS crash or power loss; set ALLOW_EMBEDDED_DATABASE=true if that is intended$/,
+    );
+    t.throws(() => loadConfig({ ...production, ALLOW_EMBEDDED_DATABASE: 'false' }), /needs DATABASE_URL/);
+    t.equal(loadConfig({ ...production, ALLOW_EMBEDDED_DATABASE: 'true' }).database.kind, 'pglite');
+    t.equal(loadConfig({ ...production, DATABASE_URL: 'postgres://u@db/orders' }).database.kind, 'postgres');
+    t.equal(loadConfig({}).database.kind, 'pglite', 'outside production PGlite needs no permission');
+  },
+);
+
+t.test('SAMPLE_DATA seeds the sample orders: on by default, off by default in production', async (t) => {
+  t.equal(loadConfig({}).sampleData, true);
+  t.equal(loadConfig({ SAMPLE_DATA: 'false' }).sampleData, false);
+  const production = { NODE_ENV: 'production', API_KEYS: 'cccccccccccccccc:write', DATABASE_URL: 'postgres://db/o' };
+  t.equal(loadConfig(production).sampleData, false);
+  t.equal(loadConfig({ ...production, SAMPLE_DATA: 'true' }).sampleData, true);
 });
 
 t.test('PGLITE_DIR=memory:// keeps the embedded store in memory', async (t) => {
@@ -55,6 +79,8 @@ for (const [name, value, message] of [
   ['API_KEYS', 'short:write', /API_KEYS entry 1 must be token:scope/],
   ['API_KEYS', 'aaaaaaaaaaaaaaaa:admin', /API_KEYS entry 1/],
   ['API_KEYS', 'aaaaaaaaaaaaaaaa:write,bbbb:bbbbbbbbbbbbbbbb:read', /API_KEYS entry 2/],
+  ['SAMPLE_DATA', 'yes', /SAMPLE_DATA must be true or false, got "yes"/],
+  ['ALLOW_EMBEDDED_DATABASE', '1', /ALLOW_EMBEDDED_DATABASE must be true or false, got "1"/],
 ] as const) {
   t.test(`${name}=${value} is refused`, async (t) => {
     const env: Record<string, string> = { [name]: value };

@@ -1,7 +1,6 @@
 // Opens the database the configuration names, embedded PGlite or PostgreSQL
 // through postgres.js, behind one Drizzle type, and brings its schema up to
 // date. Everything above this file is unaware of which one it talks to.
-import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import { sql } from 'drizzle-orm';
@@ -12,6 +11,10 @@ import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
 import type { DatabaseConfig } from '../config.js';
+import { lockDataDir } from './data-dir-lock.js';
+import { namingDatabaseUrl } from './database-url.js';
+import { preparingAll } from './prepared-statements.js';
+import { seedSampleData } from './sample-data.js';
 import * as schema from './schema.js';
 
 type PostgresConfig = Extract<DatabaseConfig, { kind: 'postgres' }>;
@@ -43,25 +46,58 @@ const migrationsFolder = fileURLToPath(new URL('../../drizzle', import.meta.url)
 // migrations when several replicas start at once against one server.
 const MIGRATION_LOCK_KEY = 74_110_301;
 
-export async function openDatabase(config: DatabaseConfig): Promise<DatabaseHandle> {
-  return config.kind === 'pglite' ? openPglite(config.dataDir) : openPostgres(config);
+export interface OpenOptions {
+  /**
+   * Seed the sample orders 223-225 (src/db/sample-data.ts) after migrating.
+   * The server passes SAMPLE_DATA; tests and benchmarks get them by default.
+   */
+  sampleData?: boolean;
 }
 
-async function openPglite(dataDir: string): Promise<DatabaseHandle> {
-  if (!dataDir.includes('://')) mkdirSync(dataDir, { recursive: true });
-  const client = await PGlite.create(dataDir);
-  const db = drizzlePglite({ client, schema });
-  await migratePglite(db, { migrationsFolder });
-  return {
-    db: db as unknown as Database,
-    kind: 'pglite',
-    ping: async () => void (await client.query('select 1')),
-    close: () => client.close(),
-  };
+export async function openDatabase(config: DatabaseConfig, options: OpenOptions = {}): Promise<DatabaseHandle> {
+  const sampleData = options.sampleData ?? true;
+  return config.kind === 'pglite' ? openPglite(config.dataDir, sampleData) : openPostgres(config, sampleData);
 }
 
-async function openPostgres(config: PostgresConfig): Promise<DatabaseHandle> {
-  await migrateUnderLock(postgres(config.url, { ...clientOptions(config), max: 1 }));
+/** The directory a PGlite dataDir is stored in, if on the filesystem (not memory:// or a browser store). */
+function directoryOf(dataDir: string): string | undefined {
+  if (dataDir.startsWith('file://')) return dataDir.slice('file://'.length);
+  return dataDir.includes('://') ? undefined : dataDir;
+}
+
+async function openPglite(dataDir: string, sampleData: boolean): Promise<DatabaseHandle> {
+  // Locked before PGlite reads or writes a file of the store (see data-dir-lock.ts).
+  const directory = directoryOf(dataDir);
+  const lock = directory === undefined ? undefined : lockDataDir(directory);
+  try {
+    const client = await PGlite.create(dataDir);
+    const db = drizzlePglite({ client, schema });
+    await migratePglite(db, { migrationsFolder });
+    if (sampleData) await seedSampleData(db as unknown as Database);
+    return {
+      db: db as unknown as Database,
+      kind: 'pglite',
+      ping: async () => void (await client.query('select 1')),
+      close: async () => {
+        try {
+          await client.close();
+        } finally {
+          lock?.release();
+        }
+      },
+    };
+  } catch (error) {
+    lock?.release();
+    throw error;
+  }
+}
+
+async function openPostgres(config: PostgresConfig, sampleData: boolean): Promise<DatabaseHandle> {
+  try {
+    await migrateUnderLock(postgres(config.url, { ...clientOptions(config), max: 1 }), sampleData);
+  } catch (error) {
+    throw namingDatabaseUrl(error, config.url);
+  }
   return connectPostgres(config);
 }
 
@@ -80,40 +116,6 @@ function clientOptions(config: PostgresConfig) {
   };
 }
 
-/**
- * Drizzle hands every query to postgres.js's `unsafe()` with `prepare: false`
- * (unless it was built with `.prepare(name)`). postgres.js sends such a query
- * with parameters in two round trips (Parse/Describe, wait for the parameter
- * types, then Bind/Execute) and PostgreSQL plans it afresh each time.
- * Preparing every query makes it one round trip after its first use on a
- * connection, which the reads need to keep up with hand-written SQL
- * (bench/README.md). Drizzle's statements are few and fixed (values are
- * always parameters), so the per-connection statement cache stays small.
- * Transactions and savepoints hand out their own query functions, so they
- * are wrapped too.
- */
-function preparingAll(sql: postgres.Sql): postgres.Sql;
-function preparingAll(sql: postgres.TransactionSql): postgres.TransactionSql;
-function preparingAll(sql: postgres.Sql | postgres.TransactionSql): unknown {
-  const withPreparedCallback =
-    (original: (...args: unknown[]) => unknown) =>
-    (...args: unknown[]) => {
-      const work = args.pop() as (tx: postgres.TransactionSql) => unknown;
-      return original(...args, (tx: postgres.TransactionSql) => work(preparingAll(tx)));
-    };
-  return new Proxy(sql, {
-    get(target, key, receiver) {
-      const value = Reflect.get(target, key, receiver);
-      if (key === 'unsafe') {
-        return (query: string, params?: unknown[], options?: object) =>
-          target.unsafe(query, params as never, { ...options, prepare: true });
-      }
-      if (key === 'begin' || key === 'savepoint') return withPreparedCallback(value.bind(target));
-      return value;
-    },
-  });
-}
-
 /** A pooled PostgreSQL handle, without migrating: the server may not even be up yet. */
 export function connectPostgres(config: PostgresConfig): DatabaseHandle {
   const client = postgres(config.url, { ...clientOptions(config), max: config.poolMax, idle_timeout: 60 });
@@ -127,11 +129,13 @@ export function connectPostgres(config: PostgresConfig): DatabaseHandle {
 }
 
 // Several replicas may start at once: a session-level advisory lock on one
-// dedicated connection lets one of them migrate while the others wait.
-async function migrateUnderLock(connection: postgres.Sql): Promise<void> {
+// dedicated connection lets one of them migrate (and seed) while the others wait.
+async function migrateUnderLock(connection: postgres.Sql, sampleData: boolean): Promise<void> {
   try {
     await connection`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
-    await migratePostgres(drizzlePostgres({ client: connection }), { migrationsFolder });
+    const db = drizzlePostgres({ client: connection, schema });
+    await migratePostgres(db, { migrationsFolder });
+    if (sampleData) await seedSampleData(db as unknown as Database);
   } finally {
     await connection.end({ timeout: 5 });
   }

@@ -14,7 +14,8 @@ import {
 } from 'drizzle-orm/pg-core';
 
 // Ids start at 1000 so that server-assigned ids never collide with the
-// sample ids (123, 456, 789 and 223–225) seeded by a migration.
+// sample ids: the services 123, 456 and 789 (a migration) and the sample
+// orders 223–225 (src/db/sample-data.ts).
 const serverAssignedId = () =>
   bigint('id', { mode: 'bigint' }).primaryKey().generatedByDefaultAsIdentity({ startWith: 1000 });
 
