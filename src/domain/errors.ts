@@ -3,7 +3,7 @@
 
 export class NotFoundError extends Error {
   constructor(
-    readonly resource: 'Order' | 'Service',
+    readonly resource: 'Order' | 'Service' | 'Problem type',
     readonly id: string,
   ) {
     super(`${resource} ${id} does not exist.`);
