@@ -243,6 +243,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/problems/{problemType}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What a problem type means
+         * @description The page a problem's `type` leads to (RFC 9457 §3.1.1): `/problems/order-conflict`
+         *     resolves here. It says what the problem means, with which status it
+         *     comes and where the documentation says more. Every `type` that this
+         *     specification names has a page; any other is `404`.
+         */
+        get: operations["getProblemType"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -774,6 +797,11 @@ export interface components {
         };
     };
     headers: {
+        /**
+         * @description What the page may load and run; it loads nothing from outside the service.
+         * @example default-src 'none'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'
+         */
+        ContentSecurityPolicy: string;
         /**
          * @description The path of the created resource.
          * @example /orders/1000
@@ -1478,6 +1506,7 @@ export interface operations {
             /** @description The documentation page. */
             200: {
                 headers: {
+                    "Content-Security-Policy": components["headers"]["ContentSecurityPolicy"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1485,6 +1514,36 @@ export interface operations {
                     "text/html": string;
                 };
             };
+        };
+    };
+    getProblemType: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The last segment of a problem's `type`, e.g. `order-conflict`.
+                 * @example order-conflict
+                 */
+                problemType: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A short page about this problem type. */
+            200: {
+                headers: {
+                    "Content-Security-Policy": components["headers"]["ContentSecurityPolicy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example <!DOCTYPE html><html><head><title>Order conflict</title></head><body><h1>Order conflict</h1>…</body></html> */
+                    "text/html": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
         };
     };
 }

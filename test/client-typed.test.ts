@@ -1,12 +1,12 @@
-// The typed client the package exports (openapi-fetch over generated/),
+// The typed client package (clients/typescript: openapi-fetch over generated/),
 // used as a consumer team would: against the running service over HTTP, for
 // a whole create / read / list / update / conflict / delete sequence. The
 // type checker (`npm run typecheck`) checks every call below against the
 // contract, and every response is held to the spec at runtime (and by Prism
 // under CONTRACT_PROXY=prism).
 
-import { createOrdersClient, type OrdersClient } from 'order-service';
 import t from 'tap';
+import { createOrdersClient, type OrdersClient } from '../clients/typescript/src/index.js';
 import { at, freeSlot, HOUR } from './helpers/fixtures.js';
 import { CLIENT_TOKEN, startService } from './helpers/server.js';
 

@@ -1,8 +1,11 @@
 // The Redoc page at /docs, opened as a reviewer opens it: in a real headless
 // Chromium (Debian's, driven by playwright-core; `npx playwright install`
 // cannot download a browser here). It must render the operations, load
-// nothing from outside the service's origin and log no console error. A
-// screenshot of the createOrder 409 example is kept in test-artifacts/.
+// nothing from outside the service's origin, log no console error and break
+// no rule of the page's Content-Security-Policy (the browser enforces it and
+// reports each violation). It must name the service it was served by (the
+// port of this test, not 3000) as the endpoint's server. A screenshot of the
+// createOrder 409 example is kept in test-artifacts/.
 import { existsSync, mkdirSync } from 'node:fs';
 import { chromium } from 'playwright-core';
 import t from 'tap';
@@ -42,16 +45,41 @@ t.test('/docs renders createOrder and its 409 example, offline, without console 
   context.on('request', (request) => requests.push(request.url()));
   page.on('console', (message) => message.type() === 'error' && consoleErrors.push(message.text()));
   page.on('pageerror', (error) => consoleErrors.push(error.message));
+  // Every CSP violation in the page, as the browser reports it.
+  const violations: string[] = [];
+  await page.exposeFunction('reportCspViolation', (violation: string) => violations.push(violation));
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (event) => {
+      const report = (window as unknown as { reportCspViolation(v: string): void }).reportCspViolation;
+      report(
+        `${event.effectiveDirective} blocked ${event.blockedURI || 'inline'} (${event.sourceFile}:${event.lineNumber})`,
+      );
+    });
+  });
 
   // A deep link, as a reviewer would share it.
   const response = await page.goto(`${directUrl}/docs#/orders/createorder`);
   t.equal(response?.status(), 200);
+  const csp = (await response?.allHeaders())?.['content-security-policy'] ?? '';
+  t.match(csp, /^default-src 'none';/, 'the page is served with a Content-Security-Policy');
+  t.match(csp, /script-src 'sha256-[^;]+;/, 'which allows only the scripts of the page, by hash');
+  t.notMatch(csp, /unsafe-eval|script-src[^;]*unsafe-inline/, 'and neither eval nor inline scripts at large');
   const operation = page.locator('[id="orders/createorder"]');
   await operation.waitFor({ state: 'visible', timeout: RENDER_TIMEOUT_MS });
   await operation.getByRole('tab', { name: '409', exact: true }).first().click();
   const example = operation.locator('pre', { hasText: '/problems/order-conflict' });
   await example.waitFor({ state: 'visible', timeout: RENDER_TIMEOUT_MS });
   t.match(await example.textContent(), /"conflictingOrderIds"/, 'the 409 example names the conflicting orders');
+
+  // The endpoint's server, as Redoc shows it when the endpoint is opened.
+  t.not(new URL(directUrl).port, '3000', 'the service listens elsewhere than 3000');
+  await operation
+    .getByRole('button', { name: /post \/orders/i })
+    .first()
+    .click();
+  const server = operation.getByText(`${directUrl}/orders`, { exact: true });
+  await server.first().waitFor({ state: 'visible', timeout: RENDER_TIMEOUT_MS });
+  t.pass(`the page names ${directUrl}/orders as the endpoint`);
 
   mkdirSync(ARTIFACTS, { recursive: true });
   await example.scrollIntoViewIfNeeded();
@@ -71,4 +99,5 @@ t.test('/docs renders createOrder and its 409 example, offline, without console 
   t.same(outside, [], 'no request outside the service origin');
   t.ok(requests.includes(`${directUrl}/docs`), 'the page itself was requested');
   t.same(consoleErrors, [], 'no console error');
+  t.same(violations, [], 'no Content-Security-Policy violation');
 });

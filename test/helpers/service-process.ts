@@ -54,9 +54,14 @@ async function freePort(): Promise<number> {
 }
 
 /** Starts the service with `env` and resolves once it answers /healthz; killed when `t` ends. */
-export async function startServiceProcess(t: Teardown, env: Record<string, string>): Promise<ServiceProcess> {
+export async function startServiceProcess(
+  t: Teardown,
+  env: Record<string, string>,
+  /** node's arguments: the built service is `['dist/server.js']`. */
+  nodeArgs = ['--import', 'tsx', 'src/server.ts'],
+): Promise<ServiceProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+  const child = spawn(process.execPath, nodeArgs, {
     cwd: ROOT,
     // tap instruments child processes too; coverage from a tsx-compiled copy
     // of src/ does not merge with the in-process one and skews the figures.

@@ -1,10 +1,11 @@
-// The typed client that consumer teams import (`import { createOrdersClient }
-// from 'order-service'`): openapi-fetch over the types that openapi-typescript
+// The typed client that consumer teams install (`npm install
+// order-service-client-<version>.tgz`, then `import { createOrdersClient } from
+// '@order-service/client'`): openapi-fetch over the types that openapi-typescript
 // generates from the contract, so paths, parameters, bodies and every
 // declared response (errors included) are checked by the compiler. It adds
 // no code of its own: what it sends and accepts is the spec.
 import createClient, { type Client, type ClientOptions } from 'openapi-fetch';
-import type { components, operations, paths } from '../../generated/api.js';
+import type { components, operations, paths } from './api.js'; // generated/api.d.ts (see tsconfig.json)
 
 export type { components, operations, paths };
 export type OrdersClient = Client<paths>;
