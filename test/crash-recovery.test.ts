@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
+import type { Schemas } from './helpers/api.js';
 import { anOrder, at, THREE_HOURS } from './helpers/fixtures.js';
 import { startServiceProcess } from './helpers/service-process.js';
 import { sendChecked } from './helpers/socket.js';
@@ -15,7 +16,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const dir = mkdtempSync(join(tmpdir(), 'order-service-crash-'));
 t.teardown(() => rmSync(dir, { recursive: true, force: true }));
 const env = { PGLITE_DIR: dir };
-const acknowledged: { id: string }[] = [];
+const acknowledged: Schemas['Order'][] = [];
 let next = 0;
 
 /** Four clients create orders until the process dies; returns when they have all stopped. */

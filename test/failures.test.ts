@@ -1,22 +1,13 @@
 // When the database is away or something unexpected breaks, clients get a
 // problem+json they can act on (503 with Retry-After, or a 500 that names
 // no internals), never a hang or a stack trace.
-import net from 'node:net';
 import { sql } from 'drizzle-orm';
 import t from 'tap';
 import { buildApp } from '../src/app.js';
 import { connectPostgres } from '../src/db/client.js';
 import { apiFor, buildTestApi } from './helpers/api.js';
 import { anOrder } from './helpers/fixtures.js';
-
-/** A localhost port with nothing listening on it. */
-async function closedPort(): Promise<number> {
-  const server = net.createServer().listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
+import { freePort } from './helpers/ports.js';
 
 t.test('GET /healthz and /readyz answer 200 when the database is up', async (t) => {
   const api = await buildTestApi(t);
@@ -27,7 +18,7 @@ t.test('GET /healthz and /readyz answer 200 when the database is up', async (t) 
 t.test('with the database unreachable: 503 with Retry-After, and /healthz stays 200', async (t) => {
   const database = connectPostgres({
     kind: 'postgres',
-    url: `postgres://postgres@127.0.0.1:${await closedPort()}/orders`,
+    url: `postgres://postgres@127.0.0.1:${await freePort()}/orders`,
     poolMax: 2,
     connectTimeoutSeconds: 1,
     statementTimeoutMs: 1000,

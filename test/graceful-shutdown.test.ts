@@ -6,7 +6,7 @@
 import t from 'tap';
 import { buildApp } from '../src/app.js';
 import { openDatabase } from '../src/db/client.js';
-import { apiFor } from './helpers/api.js';
+import { apiFor, type Schemas } from './helpers/api.js';
 import { assertMatchesContract } from './helpers/contract.js';
 import { anOrder, at, freeSlot, THREE_HOURS } from './helpers/fixtures.js';
 import { rawConnection, refusesConnections } from './helpers/raw-http.js';
@@ -23,7 +23,7 @@ t.test('SIGTERM under load: drains, exits 0 within 10 s, and keeps every acknowl
   const service = await startServiceProcess(t, database.env);
   const slot = new Date(Date.UTC(2200, 0, 1)); // far from freeSlot()'s days: the load takes many slots
   let next = 0;
-  const acknowledged: { id: string }[] = [];
+  const acknowledged: Schemas['Order'][] = [];
   const unexpected: number[] = [];
   let signalled = false;
 

@@ -4,14 +4,14 @@
 // always a contract-valid answer (apiFor checks), nothing stored that the
 // client did not send. Over-long headers are in http-limits.test.ts.
 import t from 'tap';
-import { buildTestApi } from './helpers/api.js';
+import { type ApiResponse, buildTestApi, type Schemas } from './helpers/api.js';
 import { anOrder } from './helpers/fixtures.js';
 
 const api = await buildTestApi(t);
 const json = (url: string, payload: string | Buffer, method: 'POST' | 'PUT' = 'POST') =>
   api.request({ method, url, headers: { 'content-type': 'application/json' }, payload });
 /** The distinct inputs a 400 names. */
-const pointers = (res: { body: { errors?: { pointer: string }[] } }) => [
+const pointers = (res: ApiResponse<Partial<Schemas['ValidationProblem']>>) => [
   ...new Set(res.body.errors?.map((e) => e.pointer)),
 ];
 const order = (totalfee: string) =>

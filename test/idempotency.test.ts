@@ -5,7 +5,7 @@ import { sql } from 'drizzle-orm';
 import t from 'tap';
 import { rowsOf } from '../src/db/client.js';
 import { createIdempotencyStore } from '../src/idempotency/store.js';
-import { buildTestApi } from './helpers/api.js';
+import { buildTestApi, type Schemas } from './helpers/api.js';
 import { anOrder, at, freeSlot, HOUR } from './helpers/fixtures.js';
 
 const writer = 'idempotency-writer-token-0001';
@@ -26,11 +26,11 @@ const newKey = () => `key-${process.pid}-${++keys}`;
 
 async function ordersAround(datetime: string) {
   const from = new Date(Date.parse(datetime) - 3 * HOUR).toISOString();
-  const res = await api.get(
+  const res = await api.get<Schemas['OrderPage']>(
     `/orders?from=${encodeURIComponent(from)}&to=${encodeURIComponent(at(new Date(from), 6 * HOUR))}`,
     as(writer),
   );
-  return res.body.data as { id: string }[];
+  return res.body.data;
 }
 
 t.test('a retried POST after a lost response replays the answer and creates no second order', async (t) => {
@@ -185,8 +185,8 @@ t.test('POST /services is idempotent the same way', async (t) => {
   t.equal(retry.headers.location, first.headers.location);
   const reused = await api.post('/services', { name: 'Different' }, as(writer, key));
   t.equal(reused.status, 422);
-  const names = (await api.get('/services', as(writer))).body.data.filter(
-    (s: { name: string }) => s.name === 'Idempotent',
+  const names = (await api.get<Schemas['ServiceList']>('/services', as(writer))).body.data.filter(
+    (s) => s.name === 'Idempotent',
   );
   t.equal(names.length, 1);
 });
@@ -198,14 +198,14 @@ for (const [name, value] of [
   ['a control character', 'a\tb'],
 ] as const) {
   t.test(`an Idempotency-Key that is ${name} is 400`, async (t) => {
-    const res = await api.request({
+    const res = await api.request<Schemas['ValidationProblem']>({
       method: 'POST',
       url: '/orders',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${writer}`, 'idempotency-key': value },
       payload: JSON.stringify(anOrder()),
     });
     t.equal(res.status, 400);
-    const named = new Set(res.body.errors.map((e: { in: string; pointer: string }) => `${e.in} ${e.pointer}`));
+    const named = new Set(res.body.errors.map((e) => `${e.in} ${e.pointer}`));
     t.same([...named], ['header #/idempotency-key']);
   });
 }

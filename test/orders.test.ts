@@ -1,20 +1,23 @@
 // Creating, reading, listing, replacing and deleting orders through HTTP.
 import t from 'tap';
-import { buildTestApi } from './helpers/api.js';
+import { type ApiResponse, buildTestApi, type Schemas } from './helpers/api.js';
 import { anOrder, at, freeSlot, HOUR } from './helpers/fixtures.js';
 
 const api = await buildTestApi(t);
 
+/** Resolves once this machine's clock (the database's too) is past `instant` by a whole millisecond. */
+async function clockPast(instant: string): Promise<void> {
+  for (const deadline = Date.now() + 5_000; Date.now() <= Date.parse(instant) + 1; ) {
+    if (Date.now() > deadline) throw new Error(`the clock did not pass ${instant}`);
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+}
+
 t.test('a fresh database holds the three sample orders, 3 hours apart', async (t) => {
-  const res = await api.get('/orders?to=2022-11-02T00:00:00Z');
+  const res = await api.get<Schemas['OrderPage']>('/orders?to=2022-11-02T00:00:00Z');
   t.equal(res.status, 200);
   t.same(
-    res.body.data.map((o: { id: string; datetime: string; totalfee: number; services: unknown }) => [
-      o.id,
-      o.datetime,
-      o.totalfee,
-      o.services,
-    ]),
+    res.body.data.map((o) => [o.id, o.datetime, o.totalfee, o.services]),
     [
       ['223', '2022-11-01T11:11:11.111Z', 100, [{ id: '123', name: 'Inspection' }]],
       ['224', '2022-11-01T14:11:11.111Z', 100, [{ id: '789', name: 'Testing' }]],
@@ -72,17 +75,23 @@ t.test('totalfee keeps two decimal places exactly, from 0 to 1,000,000,000', asy
   }
 });
 
-t.test('PUT replaces every field and keeps createdAt', async (t) => {
-  const created = (await api.post('/orders', anOrder())).body;
+t.test('PUT replaces every field, keeps createdAt and moves updatedAt forward', async (t) => {
+  const created = (await api.post<Schemas['Order']>('/orders', anOrder())).body;
+  // Times are kept to the millisecond: let the clock pass the creation's
+  // millisecond (bounded), so the change has a later one to be stamped with.
+  await clockPast(created.updatedAt);
   const replacement = anOrder({ totalfee: 75, services: [{ id: '456' }] });
-  const res = await api.put(`/orders/${created.id}`, replacement);
+  const res = await api.put<Schemas['Order']>(`/orders/${created.id}`, replacement);
   t.equal(res.status, 200);
   t.equal(res.body.id, created.id);
   t.equal(res.body.datetime, replacement.datetime);
   t.equal(res.body.totalfee, 75);
   t.same(res.body.services, [{ id: '456', name: 'Analysis' }]);
   t.equal(res.body.createdAt, created.createdAt);
-  t.ok(res.body.updatedAt >= created.updatedAt);
+  t.ok(
+    Date.parse(res.body.updatedAt) > Date.parse(created.updatedAt),
+    `updatedAt ${res.body.updatedAt} is later than ${created.updatedAt}`,
+  );
   t.same((await api.get(`/orders/${created.id}`)).body, res.body);
 });
 
@@ -123,7 +132,7 @@ t.test('GET /orders pages through orders by datetime, then id, with an opaque cu
   let cursor: string | null = null;
   let pages = 0;
   do {
-    const res: { status: number; body: { data: { id: string }[]; nextCursor: string | null } } = await api.get(
+    const res: ApiResponse<Schemas['OrderPage']> = await api.get(
       `/orders?${range}&limit=2${cursor ? `&cursor=${cursor}` : ''}`,
     );
     t.equal(res.status, 200);
@@ -142,23 +151,23 @@ t.test('a cursor keeps the range of its first page; the range may be sent again 
   await api.post('/orders', anOrder({ datetime: at(day, 12 * HOUR) })); // outside the range below
   const from = encodeURIComponent(day.toISOString());
   const to = encodeURIComponent(at(day, 9 * HOUR));
-  const first = await api.get(`/orders?from=${from}&to=${to}&limit=2`);
+  const first = await api.get<Schemas['OrderPage']>(`/orders?from=${from}&to=${to}&limit=2`);
   t.equal(first.body.data.length, 2);
-  const onlyCursor = await api.get(`/orders?limit=2&cursor=${first.body.nextCursor}`);
+  const onlyCursor = await api.get<Schemas['OrderPage']>(`/orders?limit=2&cursor=${first.body.nextCursor}`);
   t.same(
-    onlyCursor.body.data.map((o: { datetime: string }) => o.datetime),
+    onlyCursor.body.data.map((o) => o.datetime),
     [at(day, 6 * HOUR)],
     'still within to',
   );
   t.equal(onlyCursor.body.nextCursor, null);
   const again = await api.get(`/orders?from=${from}&to=${to}&limit=2&cursor=${first.body.nextCursor}`);
   t.same(again.body, onlyCursor.body, 'the same range sent again');
-  const changed = await api.get(
+  const changed = await api.get<Schemas['ValidationProblem']>(
     `/orders?to=${encodeURIComponent(at(day, 24 * HOUR))}&limit=2&cursor=${first.body.nextCursor}`,
   );
   t.equal(changed.status, 400);
   t.same(
-    changed.body.errors.map((e: { pointer: string }) => e.pointer),
+    changed.body.errors.map((e) => e.pointer),
     ['#/to'],
   );
 });
@@ -167,11 +176,11 @@ t.test('from is inclusive and to is exclusive', async (t) => {
   const day = freeSlot();
   const first = (await api.post('/orders', anOrder({ datetime: at(day, 0) }))).body;
   await api.post('/orders', anOrder({ datetime: at(day, 3 * HOUR) }));
-  const res = await api.get(
+  const res = await api.get<Schemas['OrderPage']>(
     `/orders?from=${encodeURIComponent(at(day, 0))}&to=${encodeURIComponent(at(day, 3 * HOUR))}`,
   );
   t.same(
-    res.body.data.map((o: { id: string }) => o.id),
+    res.body.data.map((o) => o.id),
     [first.id],
   );
   t.equal(res.body.nextCursor, null);

@@ -1,7 +1,7 @@
 // PATCH /orders/{id} as a JSON Merge Patch: present fields replace, absent
 // fields stay, and the merged order obeys every rule a replace does.
 import t from 'tap';
-import { buildTestApi } from './helpers/api.js';
+import { buildTestApi, type Schemas } from './helpers/api.js';
 import { anOrder, at, freeSlot, HOUR, THREE_HOURS } from './helpers/fixtures.js';
 
 const api = await buildTestApi(t);
@@ -78,10 +78,10 @@ for (const [name, patch, pointer] of [
 ] as const) {
   t.test(`a patch with ${name} is 400 and changes nothing`, async (t) => {
     const order = await anExistingOrder();
-    const res = await api.patch(`/orders/${order.id}`, patch);
+    const res = await api.patch<Schemas['ValidationProblem']>(`/orders/${order.id}`, patch);
     t.equal(res.status, 400);
     t.ok(
-      res.body.errors.some((e: { pointer: string }) => e.pointer === pointer),
+      res.body.errors.some((e) => e.pointer === pointer),
       pointer,
     );
     t.same((await api.get(`/orders/${order.id}`)).body, order);

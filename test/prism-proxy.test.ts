@@ -3,10 +3,10 @@
 // deliberately wrong responses, and each one fails the check that every
 // response in the suite goes through.
 import { createServer, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import t from 'tap';
 import { loadSpec } from '../src/contract/spec.js';
 import { send } from './helpers/http.js';
+import { listenLocally } from './helpers/ports.js';
 import { assertPrismPassed, prismForwardsUnchanged, prismRouting, startPrism } from './helpers/prism.js';
 
 const order = {
@@ -35,9 +35,9 @@ function reply(res: ServerResponse, status: number, body: unknown): void {
 }
 
 const upstream = createServer((req, res) => answers[`${req.method} ${req.url}`]!(res));
-await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
+const upstreamUrl = await listenLocally(upstream);
 t.teardown(() => upstream.close());
-const prism = await startPrism(`http://127.0.0.1:${(upstream.address() as AddressInfo).port}`);
+const prism = await startPrism(upstreamUrl);
 t.teardown(prism.stop);
 
 const through = async (method: string, url: string) => {

@@ -3,6 +3,7 @@
 // and twenty simultaneous creates for one slot, spread across them, still
 // give exactly one order. The rule lives in the database, not in a process.
 import t from 'tap';
+import type { Schemas } from './helpers/api.js';
 import { databaseKind } from './helpers/database.js';
 import { anOrder, at, freeSlot } from './helpers/fixtures.js';
 import { serviceDatabase, startServiceProcess } from './helpers/service-process.js';
@@ -34,9 +35,9 @@ t.test(`${PROCESSES} service processes on one PostgreSQL`, { skip }, async (t) =
       for (let i = 0; i < PROCESSES; i++) {
         const from = encodeURIComponent(at(slot, -3 * 3_600_000));
         const to = encodeURIComponent(at(slot, 4 * 3_600_000));
-        const stored = await sendChecked(via(i), { path: `/orders?from=${from}&to=${to}` });
+        const stored = await sendChecked<Schemas['OrderPage']>(via(i), { path: `/orders?from=${from}&to=${to}` });
         t.same(
-          stored.body.data.map((o: { id: string }) => o.id),
+          stored.body.data.map((o) => o.id),
           [winner.id],
           `process ${i + 1} sees one order`,
         );

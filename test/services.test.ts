@@ -1,7 +1,7 @@
 // The service catalogue: read, create, rename, delete, and the guard that
 // keeps a booked service in the catalogue.
 import t from 'tap';
-import { buildTestApi } from './helpers/api.js';
+import { buildTestApi, type Schemas } from './helpers/api.js';
 import { anOrder } from './helpers/fixtures.js';
 
 const api = await buildTestApi(t);
@@ -75,9 +75,12 @@ for (const [name, body, pointer] of [
   ['a client-chosen id', { id: '5', name: 'x' }, '#/id'],
 ] as const) {
   t.test(`POST and PUT with ${name} are 400`, async (t) => {
-    for (const res of [await api.post('/services', body), await api.put('/services/123', body)]) {
+    for (const res of [
+      await api.post<Schemas['ValidationProblem']>('/services', body),
+      await api.put<Schemas['ValidationProblem']>('/services/123', body),
+    ]) {
       t.equal(res.status, 400);
-      t.ok(res.body.errors.some((e: { pointer: string }) => e.pointer === pointer));
+      t.ok(res.body.errors.some((e) => e.pointer === pointer));
     }
     t.same((await api.get('/services/123')).body, { id: '123', name: 'Inspection' });
   });

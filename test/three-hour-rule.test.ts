@@ -1,7 +1,7 @@
 // The 3-hour rule at its exact boundaries: orders conflict when they are
 // less than 3 hours apart; exactly 3 hours apart is allowed.
 import t from 'tap';
-import { buildTestApi } from './helpers/api.js';
+import { buildTestApi, type Schemas } from './helpers/api.js';
 import { anOrder, at, freeSlot, THREE_HOURS } from './helpers/fixtures.js';
 
 const api = await buildTestApi(t);
@@ -79,13 +79,19 @@ t.test('an order between two others lists both in conflictingOrderIds, earliest 
   t.same(res.body.conflictingOrderIds, [first, second]);
 });
 
-t.test('a conflicting create stores nothing', async (t) => {
-  const { slot } = await bookedSlot();
-  await api.post('/orders', anOrder({ datetime: at(slot, 60_000) }));
-  const list = await api.get(
+t.test('a conflicting create is a 409 and stores nothing', async (t) => {
+  const { slot, id } = await bookedSlot();
+  const res = await api.post<Schemas['OrderConflictProblem']>('/orders', anOrder({ datetime: at(slot, 60_000) }));
+  t.equal(res.status, 409);
+  t.equal(res.body.type, '/problems/order-conflict');
+  const list = await api.get<Schemas['OrderPage']>(
     `/orders?from=${encodeURIComponent(slot.toISOString())}&to=${encodeURIComponent(at(slot, THREE_HOURS))}`,
   );
-  t.equal(list.body.data.length, 1);
+  t.same(
+    list.body.data.map((o) => o.id),
+    [id],
+    'only the order booked before',
+  );
 });
 
 t.test('a PUT that keeps its datetime never conflicts with the order itself', async (t) => {

@@ -4,19 +4,7 @@
 // breaks them. Nothing here names an operation: a new operation in the
 // spec is fuzzed as soon as it is added.
 import fc, { type Arbitrary } from 'fast-check';
-import { spec } from './contract.js';
-
-// biome-ignore lint/suspicious/noExplicitAny: a walker over parsed YAML/JSON of any shape
-type Schema = Record<string, any>;
-const resolve = (node: Schema): Schema =>
-  typeof node?.$ref === 'string'
-    ? resolve(
-        node.$ref
-          .slice(2)
-          .split('/')
-          .reduce((n: Schema, k: string) => n[k.replaceAll('~1', '/')], spec as Schema),
-      )
-    : node;
+import { resolve, type Schema } from './spec.js';
 
 const FIRST = Date.parse('0001-01-01T00:00:00Z');
 const LAST = Date.parse('9999-12-31T23:59:59.999Z');
@@ -79,7 +67,7 @@ export function valueFor(raw: Schema): Arbitrary<unknown> {
       }
       case 'object': {
         const properties = Object.fromEntries(
-          Object.entries(schema.properties ?? {}).map(([k, s]) => [k, valueFor(s as Schema)]),
+          Object.entries(schema.properties ?? {}).map(([k, s]) => [k, valueFor(s)]),
         );
         return fc.record(properties, { requiredKeys: schema.required ?? [] });
       }

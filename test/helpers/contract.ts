@@ -2,38 +2,19 @@
 // the spec declares for that operation, the body must match the schema for
 // that status and media type, and declared headers must be present. A
 // response that breaks the spec fails the test that received it.
-
-import { loadSpec } from '../../src/contract/spec.js';
 import { createAjv } from '../../src/http/ajv.js';
+import { deref, document, escapePointer, type Header, operations, pathPattern, type Response } from './spec.js';
 
-export const spec = loadSpec();
+/** The spec as src/ types it; test/helpers/spec.ts has it typed for walking. */
+export const spec = document;
 const ajv = createAjv();
 ajv.addSchema(spec as object, 'spec');
 
-type Json = Record<string, unknown>;
-const escapePointer = (s: string) => s.replaceAll('~', '~0').replaceAll('/', '~1');
-
-function at(pointer: string): Json {
-  return pointer
-    .split('/')
-    .slice(1)
-    .reduce<Json>(
-      (node, key) => node[key.replaceAll('~1', '/').replaceAll('~0', '~')] as Json,
-      spec as unknown as Json,
-    );
-}
-
-/** Follows a local $ref, returning the pointer and the object it names. */
-function deref(pointer: string): { pointer: string; node: Json } {
-  const node = at(pointer);
-  return typeof node.$ref === 'string' ? deref(node.$ref.slice(1)) : { pointer, node };
-}
-
 // A path parameter may be empty: Fastify routes /services/ to
 // /services/{serviceId} with an empty id (a malformed id, so a 400).
-const templates = Object.keys(spec.paths).map((path) => ({
+const templates = [...new Set(operations.map((op) => op.path))].map((path) => ({
   path,
-  regex: new RegExp(`^${path.replace(/{\w+}/g, '[^/]*').replaceAll('.', '\\.')}$`),
+  regex: pathPattern(path, { emptyParameters: true }),
 }));
 
 export interface Observed {
@@ -74,9 +55,7 @@ export function assertMatchesContract(observed: Observed): void {
   const path = observed.url.split('?')[0]!;
   const where = `${method} ${path} → ${status}`;
   const template = templates.find((t) => t.regex.test(path));
-  const operationPointer = template && `/paths/${escapePointer(template.path)}/${method.toLowerCase()}`;
-  const operation =
-    operationPointer && (at(`/paths/${escapePointer(template.path)}`)[method.toLowerCase()] as Json | undefined);
+  const operation = operations.find((op) => op.path === template?.path && op.method === method.toUpperCase());
 
   if (method === 'HEAD') return; // no body to check; the GET it mirrors is checked
   if (!operation) {
@@ -87,25 +66,25 @@ export function assertMatchesContract(observed: Observed): void {
     checkProblem(observed, where);
     return;
   }
-  const responses = (operation.responses as Json) ?? {};
-  if (!(String(status) in responses)) throw new Error(`contract: ${where} is not a declared response`);
-  const { pointer, node: response } = deref(`${operationPointer}/responses/${status}`);
+  if (!(String(status) in operation.operation.responses))
+    throw new Error(`contract: ${where} is not a declared response`);
+  const { pointer, node: response } = deref<Response>(`${operation.pointer}/responses/${status}`);
 
-  for (const name of Object.keys((response.headers as Json) ?? {})) {
-    const header = deref(`${pointer}/headers/${escapePointer(name)}`);
+  for (const name of Object.keys(response.headers ?? {})) {
+    const header = deref<Header>(`${pointer}/headers/${escapePointer(name)}`);
     const value = observed.headers[name.toLowerCase()];
     if (value === undefined) {
       if (header.node.required) throw new Error(`contract: ${where} lacks header ${name}`);
       continue;
     }
-    const schema = header.node.schema as Json;
+    const { schema } = header.node;
     validateSchema(
       `${header.pointer}/schema`,
       schema.type === 'integer' ? Number(value) : value,
       `${where} header ${name}`,
     );
   }
-  const content = response.content as Json | undefined;
+  const { content } = response;
   if (!content) {
     if (observed.body !== '') throw new Error(`contract: ${where} must have no body`);
     return;

@@ -1,7 +1,8 @@
 // Sends one request over a real TCP connection, byte for byte as given: no
-// Content-Type is added, the body is sent as is. The response has the shape
-// app.inject gives, so the same assertions apply to both.
+// Content-Type is added, the body is sent as is. The response is the one
+// every helper gives (response.ts), so the same assertions apply to all.
 import { request as httpRequest } from 'node:http';
+import { type ApiResponse, received } from './response.js';
 
 export interface RawRequest {
   method: string;
@@ -11,13 +12,7 @@ export interface RawRequest {
   payload?: string | Buffer;
 }
 
-export interface RawResponse {
-  statusCode: number;
-  headers: Record<string, string | string[] | number | undefined>;
-  body: string;
-}
-
-export function send(baseUrl: string, { method, url, headers = {}, payload }: RawRequest): Promise<RawResponse> {
+export function send(baseUrl: string, { method, url, headers = {}, payload }: RawRequest): Promise<ApiResponse> {
   return new Promise((resolve, reject) => {
     const body = payload === undefined ? undefined : Buffer.isBuffer(payload) ? payload : Buffer.from(payload);
     const req = httpRequest(new URL(url, baseUrl), {
@@ -29,9 +24,7 @@ export function send(baseUrl: string, { method, url, headers = {}, payload }: Ra
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('error', reject);
-      res.on('end', () =>
-        resolve({ statusCode: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }),
-      );
+      res.on('end', () => resolve(received(res.statusCode!, res.headers, Buffer.concat(chunks).toString('utf8'))));
     });
     req.end(body);
   });

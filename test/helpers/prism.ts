@@ -5,8 +5,10 @@
 // the test that received it.
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { loadSpec, SPEC_PATH } from '../../src/contract/spec.js';
-import type { RawRequest, RawResponse } from './http.js';
+import { type OpenApiDocument, SPEC_PATH } from '../../src/contract/spec.js';
+import type { RawRequest } from './http.js';
+import type { ApiResponse } from './response.js';
+import { asSpec, document, operationsOf, pathPattern, type SecurityScheme, type Spec } from './spec.js';
 
 const PRISM = createRequire(import.meta.url).resolve('@stoplight/prism-cli/dist/index.js');
 /** Prism needs a few seconds to start, far more on two busy cores. */
@@ -59,42 +61,28 @@ export function startPrism(upstream: string): Promise<Prism> {
 }
 
 /** Throws when Prism flagged the response, or answered itself instead of forwarding it. */
-export function assertPrismPassed(where: string, response: Pick<RawResponse, 'headers' | 'body'>): void {
+export function assertPrismPassed(where: string, response: Pick<ApiResponse, 'headers' | 'text'>): void {
   const violations = response.headers['sl-violations'];
-  if (violations) throw new Error(`prism: ${where} breaks the contract: ${violations}\n${response.body}`);
+  if (violations) throw new Error(`prism: ${where} breaks the contract: ${violations}\n${response.text}`);
   // The service sets x-request-id on every response; Prism's own answers
   // (unknown route, unparsable body) have none and validated nothing.
   if (!response.headers['x-request-id'])
-    throw new Error(`prism: ${where} was answered by Prism, not the service: ${response.body}`);
+    throw new Error(`prism: ${where} was answered by Prism, not the service: ${response.text}`);
 }
-
-type Requirement = Record<string, string[]>;
-interface SecurityScheme {
-  type: string;
-  in?: string;
-  name?: string;
-}
-type Spec = ReturnType<typeof loadSpec> & { security?: Requirement[] };
 
 /** The request header a security scheme reads its credential from. */
 const credentialHeader = (scheme: SecurityScheme | undefined) =>
   (scheme?.type === 'apiKey' && scheme.in === 'header' ? scheme.name! : 'authorization').toLowerCase();
 
-function operationsOf(spec: Spec) {
-  const schemes = (spec.components.securitySchemes ?? {}) as Record<string, SecurityScheme>;
-  return Object.entries(spec.paths).flatMap(([path, item]) =>
-    Object.entries(item)
-      .filter(([method]) => method !== 'parameters')
-      .map(([method, operation]) => ({
-        regex: new RegExp(`^${path.replace(/{\w+}/g, '[^/]+').replaceAll('.', '\\.')}$`),
-        method: method.toUpperCase(),
-        // Each requirement lists the credentials that together satisfy it;
-        // an empty one (`security: []` or `- {}`) means none are needed.
-        security: ((operation.security as Requirement[] | undefined) ?? spec.security ?? []).map((requirement) =>
-          Object.keys(requirement).map((name) => credentialHeader(schemes[name])),
-        ),
-      })),
-  );
+function operationsFor(spec: Spec) {
+  const schemes = spec.components.securitySchemes ?? {};
+  return operationsOf(spec).map(({ path, method, security }) => ({
+    regex: pathPattern(path),
+    method,
+    // Each requirement lists the credentials that together satisfy it;
+    // an empty one (`security: []` or `- {}`) means none are needed.
+    security: security.map((requirement) => Object.keys(requirement).map((name) => credentialHeader(schemes[name]))),
+  }));
 }
 
 /**
@@ -109,8 +97,8 @@ function operationsOf(spec: Spec) {
  * the service directly (their responses are still held to the contract by
  * the project's own check); all others go through Prism.
  */
-export function prismRouting(spec: Spec): (request: RawRequest) => boolean {
-  const operations = operationsOf(spec);
+export function prismRouting(document: OpenApiDocument): (request: RawRequest) => boolean {
+  const operations = operationsFor(asSpec(document));
   return ({ method, url, headers = {}, payload }) => {
     const path = url.split('?')[0]!;
     const operation = operations.find((op) => op.regex.test(path) && op.method === method.toUpperCase());
@@ -139,4 +127,4 @@ export function prismRouting(spec: Spec): (request: RawRequest) => boolean {
   };
 }
 
-export const prismForwardsUnchanged = prismRouting(loadSpec());
+export const prismForwardsUnchanged = prismRouting(document);

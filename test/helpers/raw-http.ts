@@ -2,11 +2,11 @@
 // request slowly or in pieces, send headers Node refuses, and see exactly
 // what comes back before the server closes the connection.
 import net from 'node:net';
+import type { ApiResponse } from './response.js';
 
-export interface RawResponse {
-  status: number;
+/** The response every helper gives, as bytes on the wire: the body is left as text, headers are single strings. */
+export interface RawResponse extends ApiResponse<string> {
   headers: Record<string, string>;
-  body: string;
   /** Milliseconds from connecting until the server closed the connection. */
   closedAfterMs: number;
 }
@@ -32,7 +32,7 @@ export function parseResponse(text: string, closedAfterMs: number): RawResponse 
   const body = Buffer.from(text.slice(split + 4))
     .subarray(0, length)
     .toString();
-  return { status: Number(statusLine.split(' ')[1]), headers, body, closedAfterMs };
+  return { status: Number(statusLine.split(' ')[1]), headers, body, text: body, closedAfterMs };
 }
 
 /** Every response in `text`, in order: the answers to pipelined requests, 100 Continue included. */
@@ -45,7 +45,7 @@ export function parseResponses(text: string, closedAfterMs: number): RawResponse
     const length = head.status < 200 ? 0 : Number(head.headers['content-length'] ?? rest.length - split - 4);
     if (rest.length < split + 4 + length) throw new Error(`not a whole response: ${rest.toString()}`);
     const body = rest.subarray(split + 4, split + 4 + length).toString();
-    responses.push({ ...head, body });
+    responses.push({ ...head, body, text: body });
     rest = rest.subarray(split + 4 + length);
   }
   return responses;

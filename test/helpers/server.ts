@@ -3,7 +3,6 @@
 // holds every response to the contract, as test/helpers/api.ts does; with
 // CONTRACT_PROXY=prism, `url` is a Prism proxy in front of the service and
 // Prism judges every response too.
-import type { AddressInfo } from 'node:net';
 import { buildApp } from '../../src/app.js';
 import { assertMatchesContract } from './contract.js';
 import { freshDatabase } from './database.js';
@@ -25,8 +24,7 @@ export async function startService(t: { teardown(fn: () => unknown): void }): Pr
   const database = await freshDatabase(t);
   const app = await buildApp({ database, apiKeys: [{ token: CLIENT_TOKEN, scope: 'write' }] });
   t.teardown(() => app.close());
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const directUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  const directUrl = await app.listen({ port: 0, host: '127.0.0.1' });
   const prism = process.env.CONTRACT_PROXY === 'prism' ? await startPrism(directUrl) : undefined;
   if (prism) t.teardown(prism.stop);
 
@@ -41,7 +39,11 @@ export async function startService(t: { teardown(fn: () => unknown): void }): Pr
       headers: Object.fromEntries(response.headers),
       body: await response.clone().text(),
     };
-    if (prism) assertPrismPassed(`${observed.method} ${observed.url} → ${observed.status}`, observed);
+    if (prism)
+      assertPrismPassed(`${observed.method} ${observed.url} → ${observed.status}`, {
+        ...observed,
+        text: observed.body,
+      });
     assertMatchesContract(observed);
     return response;
   };

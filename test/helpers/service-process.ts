@@ -4,12 +4,12 @@
 // crashes, log lines, several processes on one database.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DatabaseConfig } from '../../src/config.js';
 import { createTestDatabase } from './database.js';
+import { freePort } from './ports.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 type Teardown = { teardown(fn: () => Promise<void> | void): void };
@@ -43,14 +43,6 @@ export async function serviceDatabase(t: Teardown): Promise<ServiceDatabase> {
   const dir = mkdtempSync(join(tmpdir(), 'order-service-process-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   return { env: { PGLITE_DIR: dir }, config: { kind: 'pglite', dataDir: dir } };
-}
-
-async function freePort(): Promise<number> {
-  const server = net.createServer().listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 /** Starts the service with `env` and resolves once it answers /healthz; killed when `t` ends. */

@@ -1,8 +1,8 @@
 // Requests over a real socket (fetch) to a listening service, with every
 // response held to the contract, as app.inject responses are in api.ts.
 
-import type { ApiResponse } from './api.js';
 import { assertMatchesContract } from './contract.js';
+import { type ApiResponse, received, type Untyped } from './response.js';
 
 export interface Sent {
   method?: string;
@@ -11,10 +11,11 @@ export interface Sent {
   headers?: Record<string, string>;
 }
 
-export async function sendChecked(
+/** Sends one request; `Body` is what the test expects the response body to hold (see response.ts). */
+export async function sendChecked<Body = Untyped>(
   baseUrl: string,
   { method = 'GET', path, body, headers = {} }: Sent,
-): Promise<ApiResponse> {
+): Promise<ApiResponse<Body>> {
   const response = await fetch(baseUrl + path, {
     method,
     headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
@@ -23,6 +24,5 @@ export async function sendChecked(
   const text = await response.text();
   const responseHeaders = Object.fromEntries(response.headers);
   assertMatchesContract({ method, url: path, status: response.status, headers: responseHeaders, body: text });
-  const json = /json/.test(responseHeaders['content-type'] ?? '') && text !== '';
-  return { status: response.status, headers: responseHeaders, body: json ? JSON.parse(text) : text, text };
+  return received(response.status, responseHeaders, text);
 }

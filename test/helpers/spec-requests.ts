@@ -4,26 +4,7 @@
 // exactly one part in one of the ways clients break requests.
 import fc, { type Arbitrary } from 'fast-check';
 import { junk, valueFor } from './arbitraries.js';
-import { spec } from './contract.js';
-
-// biome-ignore lint/suspicious/noExplicitAny: a walker over parsed YAML/JSON of any shape
-type Schema = Record<string, any>;
-const deref = (node: Schema): Schema =>
-  typeof node?.$ref === 'string'
-    ? deref(
-        node.$ref
-          .slice(2)
-          .split('/')
-          .reduce((n: Schema, k: string) => n[k], spec as Schema),
-      )
-    : node;
-
-interface Parameter {
-  name: string;
-  in: 'path' | 'query' | 'header' | 'cookie';
-  required?: boolean;
-  schema: Schema;
-}
+import { type Parameter, resolve, type Schema, operations as specOperations } from './spec.js';
 
 export interface Operation {
   id: string;
@@ -33,21 +14,17 @@ export interface Operation {
   body?: { mediaType: string; schema: Schema };
 }
 
-export const operations: Operation[] = Object.entries(spec.paths).flatMap(([path, item]) =>
-  Object.entries(item)
-    .filter(([method]) => ['get', 'put', 'post', 'delete', 'patch'].includes(method))
-    .map(([method, op]: [string, Schema]) => {
-      const content = op.requestBody && deref(op.requestBody).content;
-      const mediaType = content && Object.keys(content)[0];
-      return {
-        id: op.operationId,
-        method: method.toUpperCase(),
-        path,
-        parameters: [...((item as Schema).parameters ?? []), ...(op.parameters ?? [])].map(deref) as Parameter[],
-        body: mediaType ? { mediaType, schema: content[mediaType].schema } : undefined,
-      };
-    }),
-);
+export const operations: Operation[] = specOperations.map(({ id, method, path, parameters, operation }) => {
+  const content = operation.requestBody && resolve(operation.requestBody).content;
+  const mediaType = content && Object.keys(content)[0];
+  return {
+    id,
+    method,
+    path,
+    parameters,
+    body: mediaType ? { mediaType, schema: content[mediaType]!.schema } : undefined,
+  };
+});
 
 export interface SpecRequest {
   operation: string;

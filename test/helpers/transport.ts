@@ -4,12 +4,12 @@
 // started in front of it, so an independent validator judges every response
 // too (CI runs the suite both ways).
 
-import type { AddressInfo } from 'node:net';
 import type { FastifyInstance, InjectOptions } from 'fastify';
-import { type RawRequest, type RawResponse, send } from './http.js';
+import { type RawRequest, send } from './http.js';
 import { assertPrismPassed, prismForwardsUnchanged, startPrism } from './prism.js';
+import { type ApiResponse, received } from './response.js';
 
-export type Transport = (options: InjectOptions) => Promise<RawResponse>;
+export type Transport = (options: InjectOptions) => Promise<ApiResponse>;
 
 function toRaw(options: InjectOptions): RawRequest {
   const { payload } = options;
@@ -38,8 +38,7 @@ function withCredentials(request: RawRequest): RawRequest {
 }
 
 async function overPrism(app: FastifyInstance): Promise<Transport> {
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const direct = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  const direct = await app.listen({ port: 0, host: '127.0.0.1' });
   const prism = await startPrism(direct);
   app.server.once('close', prism.stop);
   process.once('exit', prism.stop);
@@ -47,7 +46,7 @@ async function overPrism(app: FastifyInstance): Promise<Transport> {
     const request = withCredentials(toRaw(options));
     if (!prismForwardsUnchanged(request)) return send(direct, request);
     const response = await send(prism.url, request);
-    assertPrismPassed(`${request.method} ${request.url} → ${response.statusCode}`, response);
+    assertPrismPassed(`${request.method} ${request.url} → ${response.status}`, response);
     return response;
   };
 }
@@ -56,5 +55,8 @@ export async function transportFor(app: FastifyInstance): Promise<Transport> {
   if (process.env.CONTRACT_PROXY === 'prism') return overPrism(app);
   if (process.env.CONTRACT_PROXY)
     throw new Error(`CONTRACT_PROXY must be "prism" or unset, got "${process.env.CONTRACT_PROXY}"`);
-  return async (options) => app.inject(options);
+  return async (options) => {
+    const response = await app.inject(options);
+    return received(response.statusCode, response.headers, response.body);
+  };
 }
