@@ -425,9 +425,11 @@ export interface components {
          * @description Where this order could go instead: the latest instant at or before
          *     the requested `datetime`, and the earliest at or after it, at which
          *     it could be placed under the 3-hour rule (for a replace or a patch,
-         *     not counting the order itself). `null` when no such instant exists
-         *     within the years 0001–9999. Advisory, like `GET /availability`:
-         *     another client may take the instant first.
+         *     not counting the order itself). The service looks up to 31 days
+         *     each way: `null` when no instant within 31 days on that side (and
+         *     within the years 0001–9999) would fit; ask `GET /availability` about
+         *     later ranges. Advisory, like `GET /availability`: another client may
+         *     take the instant first.
          */
         NearestAvailable: {
             /**

@@ -7,10 +7,11 @@
 // Cost: availability reads the orders in [from − 3h, to + 3h] (a range is at
 // most 31 days, so at most 31 × 8 + 2 rows). nearestAvailable reads outward
 // from the instant, in each direction, until the first gap of 6 h or more
-// between neighbours: it costs the length of the run of back-to-back orders
-// the instant stands in, whatever the size of the table. No horizon bounds
-// it, so the answer is exact: null only when no instant of the years
-// 0001–9999 is free on that side.
+// between neighbours, and never further than HORIZON_MS (31 days, at most
+// 249 rows a side): without a horizon, a 409 in a calendar booked solid for
+// years would walk every order to the end of it. Within the horizon the
+// answer is exact; beyond it (or outside the years 0001–9999) it is null,
+// and GET /availability answers for later ranges.
 import { type SQL, sql } from 'drizzle-orm';
 import { type Database, rowsOf } from '../db/client.js';
 import { orders } from '../db/schema.js';
@@ -27,6 +28,8 @@ export interface Nearest {
 
 const FIRST_INSTANT = Date.parse('0001-01-01T00:00:00.000Z');
 const LAST_INSTANT = Date.parse('9999-12-31T23:59:59.999Z');
+/** How far from the requested instant nearestAvailable looks, on each side. */
+export const HORIZON_MS = 31 * 24 * 3_600_000;
 
 const THREE_HOURS = sql.raw(`interval '3 hours'`);
 const SIX_HOURS = sql.raw(`interval '6 hours'`);
@@ -73,12 +76,15 @@ function windowsStatement(from: Date, to: Date, exceptId?: bigint): SQL {
  * room beside it: `at` itself when the nearest order is 3 h or more away,
  * else 3 h past the first order whose next neighbour is 6 h or more beyond
  * (or that has none). LIMIT 1 over the ordered index scan stops the walk.
+ * The walk reads orders up to 3 h past the horizon: enough to decide every
+ * instant within it. An answer beyond the horizon is not trusted (an order
+ * just past the rows read might block it) and becomes null.
  */
-function nearestStatement(at: Date, direction: 'after' | 'before', exceptId?: bigint): SQL {
-  const [towards, outside, step, beyond, order] =
+function nearestStatement(at: Date, horizon: Date, direction: 'after' | 'before', exceptId?: bigint): SQL {
+  const [towards, away, outside, step, back, beyond, order] =
     direction === 'after'
-      ? [sql`>`, sql`>=`, sql`+`, sql`<=`, sql`asc`]
-      : [sql`<`, sql`<=`, sql`-`, sql`>=`, sql`desc`];
+      ? [sql`>`, sql`<`, sql`>=`, sql`+`, sql`-`, sql`<=`, sql`asc`]
+      : [sql`<`, sql`>`, sql`<=`, sql`-`, sql`+`, sql`>=`, sql`desc`];
   const t = instant(at);
   return sql`coalesce((
       select case when closer is null and datetime ${outside} ${t} ${step} ${THREE_HOURS} then ${t}
@@ -86,7 +92,8 @@ function nearestStatement(at: Date, direction: 'after' | 'before', exceptId?: bi
       from (
         select datetime, lag(datetime) over w as closer, lead(datetime) over w as farther
         from ${orders}
-        where datetime ${towards} ${t} ${direction === 'after' ? sql`-` : sql`+`} ${THREE_HOURS}${otherThan(exceptId)}
+        where datetime ${towards} ${t} ${back} ${THREE_HOURS}
+          and datetime ${away} ${instant(horizon)} ${step} ${THREE_HOURS}${otherThan(exceptId)}
         window w as (order by datetime ${order})
       ) walked
       where (closer is null and datetime ${outside} ${t} ${step} ${THREE_HOURS})
@@ -95,8 +102,9 @@ function nearestStatement(at: Date, direction: 'after' | 'before', exceptId?: bi
       limit 1), ${t})`;
 }
 
-const withinYears = (epochMs: number): Date | null =>
-  epochMs < FIRST_INSTANT || epochMs > LAST_INSTANT ? null : new Date(epochMs);
+/** The instant, or null outside [first, last]: the horizon, cut at the years 0001–9999. */
+const within = (epochMs: number, first: number, last: number): Date | null =>
+  epochMs < first || epochMs > last ? null : new Date(epochMs);
 
 export function createAvailabilityQueries(db: Database) {
   return {
@@ -109,16 +117,26 @@ export function createAvailabilityQueries(db: Database) {
       return row!.windows.map(([start, end]) => ({ start: new Date(start), end: new Date(end) }));
     },
 
-    /** The nearest free instants on either side of `at`, not counting order `exceptId`. One statement, two index walks. */
+    /**
+     * The nearest free instants on either side of `at` within the horizon,
+     * not counting order `exceptId`. One statement, two index walks.
+     */
     async nearest(at: Date, exceptId?: bigint): Promise<Nearest> {
+      // Cut at the years 0001–9999 too: the database is never sent an instant the service would refuse.
+      const earliest = new Date(Math.max(FIRST_INSTANT, at.getTime() - HORIZON_MS));
+      const latest = new Date(Math.min(LAST_INSTANT, at.getTime() + HORIZON_MS));
       const [row] = await rowsOf<{ before: number; after: number }>(
         db
           .execute(
-            sql`select ${ms(nearestStatement(at, 'before', exceptId))} as before, ${ms(nearestStatement(at, 'after', exceptId))} as after`,
+            sql`select ${ms(nearestStatement(at, earliest, 'before', exceptId))} as before,
+              ${ms(nearestStatement(at, latest, 'after', exceptId))} as after`,
           )
           .execute(),
       );
-      return { before: withinYears(row!.before), after: withinYears(row!.after) };
+      return {
+        before: within(row!.before, earliest.getTime(), at.getTime()),
+        after: within(row!.after, at.getTime(), latest.getTime()),
+      };
     },
   };
 }
