@@ -4,20 +4,33 @@
 // same requests on both, interleaved round by round so that load from
 // elsewhere on the machine hits both alike: GET one order, the overlap check
 // on create (a 409 next to a seeded order), a create in a free slot, the
-// first page and a page deep in the cursor chain. Each median at 10^6 must
+// first page and a page deep in the cursor chain, availability over 31 days
+// and a 409 with its nearestAvailable (in a block of days seeded alike in
+// both databases: 5 orders back to back, then 6 free hours). Each median at 10^6 must
 // stay within 1.3× of its median at 10^3. Then EXPLAINs the statements
 // behind them at both sizes: index scans only, no sequential scan.
 //   npm run bench:scale -- --sizes 1000,1000000 --samples 300 --rounds 3
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { drizzle } from 'drizzle-orm/postgres-js';
+import postgres from 'postgres';
+import type { Database } from '../src/db/client.js';
 import { encodeCursor } from '../src/orders/cursor.js';
 import { type BenchDatabase, postgresBenchDatabase } from './lib/database.js';
 import { explainOperations, type Plan } from './lib/explain.js';
 import { median } from './lib/measure.js';
 import { type Running, SERVICE, startServer } from './lib/processes.js';
 import { conditions } from './lib/report.js';
-import { CREATES_START, DATA_START, SLOT_MS } from './lib/seed.js';
+import {
+  AVAILABILITY_DAYS,
+  AVAILABILITY_START,
+  CREATES_START,
+  DATA_START,
+  DAY_MS,
+  SLOT_MS,
+  seedAvailabilityBlock,
+} from './lib/seed.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -81,7 +94,35 @@ const OPERATIONS: Operation[] = [
       path: `/orders?limit=50&cursor=${encodeCursor({ after: position(db, pick(n / 2, n - 60)) })}`,
     }),
   },
+  {
+    name: 'availability over 31 days',
+    expect: 200,
+    request: () => {
+      const from = AVAILABILITY_START + pick(0, AVAILABILITY_DAYS - 31) * DAY_MS;
+      const range = `from=${new Date(from).toISOString()}&to=${new Date(from + 31 * DAY_MS).toISOString()}`;
+      return { method: 'GET', path: `/availability?${range}` };
+    },
+  },
+  {
+    name: '409 with nearestAvailable',
+    expect: 409,
+    request: () => ({
+      method: 'POST',
+      path: '/orders',
+      body: orderBody(AVAILABILITY_START + pick(0, AVAILABILITY_DAYS) * DAY_MS + 7 * 3_600_000),
+    }),
+  },
 ];
+
+/** The same block of days in every database, through a connection of its own. */
+async function addAvailabilityBlock(url: string): Promise<void> {
+  const client = postgres(url, { max: 1, onnotice: () => {} });
+  try {
+    await seedAvailabilityBlock(drizzle({ client }) as unknown as Database);
+  } finally {
+    await client.end();
+  }
+}
 
 /** Milliseconds per request, one request at a time, over `samples` requests. */
 async function time(server: Running, db: BenchDatabase, size: number, operation: Operation): Promise<number[]> {
@@ -111,6 +152,7 @@ try {
   for (const size of sizes) {
     const started = Date.now();
     databases.push(await postgresBenchDatabase(args['database-url'], size));
+    await addAvailabilityBlock(databases.at(-1)!.env.DATABASE_URL!);
     console.error(`bench:scale: loaded ${size} orders in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     servers.push(await startServer(SERVICE, databases.at(-1)!.env));
   }
@@ -129,6 +171,11 @@ try {
         id: BigInt(db.firstId + Math.floor(n / 2)),
         conflicting: new Date(DATA_START + Math.floor(n / 2) * SLOT_MS + 3_600_000),
         deep: position(db, Math.floor(n / 2)),
+        availability: {
+          from: new Date(AVAILABILITY_START + 15 * DAY_MS),
+          to: new Date(AVAILABILITY_START + 46 * DAY_MS),
+          taken: new Date(AVAILABILITY_START + 30 * DAY_MS + 7 * 3_600_000),
+        },
       }),
     );
   }

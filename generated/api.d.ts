@@ -82,6 +82,43 @@ export interface paths {
         patch: operations["updateOrder"];
         trace?: never;
     };
+    "/availability": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Where a new order fits
+         * @description Returns the maximal windows inside `[from, to]` in which an order's
+         *     `datetime` may be placed right now under the 3-hour rule, earliest
+         *     first. Both ends of a window are bookable: a window starts exactly 3
+         *     hours after the order before it and ends exactly 3 hours before the
+         *     order after it; a window that reaches `from` or `to` is cut there. A
+         *     window may be a single instant (`start` equal to `end`). An instant
+         *     in no window is less than 3 hours from some order. An empty `data`
+         *     means the whole range is taken.
+         *
+         *     `to` must be after `from` and at most 31 days later (`400` naming
+         *     `to` otherwise). With `excludeOrderId`, that order's own slot counts
+         *     as free: where could this order be moved (the rule a `PUT` applies).
+         *     An unknown `excludeOrderId` is `404`.
+         *
+         *     The answer is advisory: it is true when it is computed, but it holds
+         *     no slot. Another client may book an instant in a window before you
+         *     do, and your `POST` is then still answered `409` (whose
+         *     `nearestAvailable` says where to try next).
+         */
+        get: operations["getAvailability"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/services": {
         parameters: {
             query?: never;
@@ -405,6 +442,50 @@ export interface components {
             /** @enum {string} */
             type?: "/problems/order-conflict";
             conflictingOrderIds: components["schemas"]["Id"][];
+            nearestAvailable?: components["schemas"]["NearestAvailable"];
+        };
+        /**
+         * @description Where this order could go instead: the latest instant at or before
+         *     the requested `datetime`, and the earliest at or after it, at which
+         *     it could be placed under the 3-hour rule (for a replace or a patch,
+         *     not counting the order itself). The service looks up to 31 days
+         *     each way: `null` when no instant within 31 days on that side (and
+         *     within the years 0001–9999) would fit; ask `GET /availability` about
+         *     later ranges. Advisory, like `GET /availability`: another client may
+         *     take the instant first.
+         */
+        NearestAvailable: {
+            /**
+             * Format: date-time
+             * @description The latest free instant at or before the requested one (UTC, milliseconds).
+             * @example 2022-11-01T08:11:11.111Z
+             */
+            before: string | null;
+            /**
+             * Format: date-time
+             * @description The earliest free instant at or after the requested one (UTC, milliseconds).
+             * @example 2022-11-01T14:11:11.111Z
+             */
+            after: string | null;
+        };
+        /** @description A closed range of instants `[start, end]`, each of which an order's `datetime` may take. */
+        AvailabilityWindow: {
+            /**
+             * Format: date-time
+             * @description The first bookable instant of the window (UTC, milliseconds).
+             * @example 2022-11-01T14:11:11.111Z
+             */
+            start: string;
+            /**
+             * Format: date-time
+             * @description The last bookable instant of the window (UTC, milliseconds); never before `start`.
+             * @example 2022-11-02T00:00:00.000Z
+             */
+            end: string;
+        };
+        /** @description The maximal bookable windows inside the requested range, earliest first. */
+        Availability: {
+            data: components["schemas"]["AvailabilityWindow"][];
         };
         /** @description A problem naming the service ids that are not in the catalogue. */
         UnknownServicesProblem: components["schemas"]["Problem"] & {
@@ -515,7 +596,8 @@ export interface components {
         };
         /**
          * @description The order would be less than 3 hours from the orders in
-         *     `conflictingOrderIds` (`order-conflict`), or a request with this
+         *     `conflictingOrderIds` (`order-conflict`, with the nearest instants
+         *     that would fit in `nearestAvailable`), or a request with this
          *     `Idempotency-Key` is still being processed (`idempotency-key-in-use`).
          */
         OrderConflictOrKeyInUse: {
@@ -585,7 +667,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description The order would be less than 3 hours from the orders in `conflictingOrderIds`. */
+        /** @description The order would be less than 3 hours from the orders in `conflictingOrderIds`; `nearestAvailable` says where it would fit. */
         OrderConflict: {
             headers: {
                 [name: string]: unknown;
@@ -599,7 +681,11 @@ export interface components {
                  *       "detail": "Orders must be at least 3 hours apart; 2022-11-01T12:00:00.000Z is less than 3 hours from order 223.",
                  *       "conflictingOrderIds": [
                  *         "223"
-                 *       ]
+                 *       ],
+                 *       "nearestAvailable": {
+                 *         "before": "2022-11-01T08:11:11.111Z",
+                 *         "after": "2022-11-01T14:11:11.111Z"
+                 *       }
                  *     }
                  */
                 "application/problem+json": components["schemas"]["OrderConflictProblem"];
@@ -744,6 +830,21 @@ export interface components {
          * @example 2022-11-02T00:00:00Z
          */
         To: string;
+        /**
+         * @description The first instant to consider (inclusive).
+         * @example 2022-11-01T00:00:00Z
+         */
+        AvailabilityFrom: string;
+        /**
+         * @description The last instant to consider (inclusive); after `from`, and at most 31 days later.
+         * @example 2022-11-02T00:00:00Z
+         */
+        AvailabilityTo: string;
+        /**
+         * @description Count this order's own slot as free, as a replace of it would; `404` if no order has this id.
+         * @example 223
+         */
+        ExcludeOrderId: components["schemas"]["Id"];
         /**
          * @description Makes the create safe to retry: the same key with the same body
          *     within 24 hours replays the first answer instead of creating again.
@@ -1167,6 +1268,61 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["UnknownServices"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getAvailability: {
+        parameters: {
+            query: {
+                /**
+                 * @description The first instant to consider (inclusive).
+                 * @example 2022-11-01T00:00:00Z
+                 */
+                from: components["parameters"]["AvailabilityFrom"];
+                /**
+                 * @description The last instant to consider (inclusive); after `from`, and at most 31 days later.
+                 * @example 2022-11-02T00:00:00Z
+                 */
+                to: components["parameters"]["AvailabilityTo"];
+                /**
+                 * @description Count this order's own slot as free, as a replace of it would; `404` if no order has this id.
+                 * @example 223
+                 */
+                excludeOrderId?: components["parameters"]["ExcludeOrderId"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The bookable windows inside `[from, to]`, earliest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "start": "2022-11-01T00:00:00.000Z",
+                     *           "end": "2022-11-01T08:11:11.111Z"
+                     *         },
+                     *         {
+                     *           "start": "2022-11-01T14:11:11.111Z",
+                     *           "end": "2022-11-02T00:00:00.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Availability"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
         };

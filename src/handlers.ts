@@ -1,5 +1,8 @@
 // Every operation's handler, keyed by the operationId that the spec names it
 // by. The Handlers type makes a missing operation a compile error.
+import { withNearestAvailable } from './availability/conflicts.js';
+import { createAvailabilityHandlers } from './availability/handlers.js';
+import { createAvailabilityQueries } from './availability/queries.js';
 import { createContractHandlers, type ServedSpec } from './contract/handlers.js';
 import type { DatabaseHandle } from './db/client.js';
 import type { Handlers } from './http/types.js';
@@ -19,10 +22,13 @@ export function createHandlers(
   docsPath?: string,
 ): Handlers {
   const { db } = database;
-  return {
+  const availability = createAvailabilityQueries(db);
+  const handlers: Handlers = {
     ...createOrderHandlers(createOrderRepository(db), createOrderWrites(db, idempotency)),
+    ...createAvailabilityHandlers(availability),
     ...createServiceHandlers(createServiceRepository(db), createServiceWrites(db, idempotency)),
     ...createProbeHandlers(database.ping),
     ...createContractHandlers(spec, docsPath),
   };
+  return withNearestAvailable(handlers, availability);
 }

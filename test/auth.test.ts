@@ -1,4 +1,4 @@
-// API keys: with keys configured, every /orders and /services operation
+// API keys: with keys configured, every /orders, /availability and /services operation
 // needs one (401 without, 403 for a read key on a write); the probes, the
 // spec and the docs stay open; tokens never reach the logs.
 import { Writable } from 'node:stream';
@@ -25,19 +25,21 @@ const operations = Object.entries(spec.paths).flatMap(([path, item]) =>
     .filter(([method]) => method !== 'parameters')
     .map(([method, operation]) => ({
       method: method.toUpperCase() as 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
-      url: path.replace('{orderId}', '223').replace('{serviceId}', '123'),
+      url: path
+        .replace('{orderId}', '223')
+        .replace('{serviceId}', '123')
+        .replace(/^\/availability$/, '/availability?from=2030-01-01T00:00:00Z&to=2030-01-02T00:00:00Z'),
       secured: !(Array.isArray(operation.security) && operation.security.length === 0),
       write: method !== 'get',
     })),
 );
 
-t.test('the spec secures exactly the /orders and /services operations', async (t) => {
+t.test('the spec secures exactly the /orders, /availability and /services operations', async (t) => {
+  const guarded = (url: string) => /^\/(orders|availability|services)\b/.test(url);
   const secured = operations.filter((o) => o.secured).map((o) => o.url);
-  t.ok(secured.length >= 11);
-  t.ok(secured.every((url) => url.startsWith('/orders') || url.startsWith('/services')));
-  t.ok(
-    operations.filter((o) => !o.secured).every((o) => !o.url.startsWith('/orders') && !o.url.startsWith('/services')),
-  );
+  t.ok(secured.length >= 12);
+  t.ok(secured.every(guarded));
+  t.ok(operations.filter((o) => !o.secured).every((o) => !guarded(o.url)));
 });
 
 for (const { method, url, secured } of operations) {

@@ -4,6 +4,7 @@
 // recorded statement is then run under EXPLAIN (ANALYZE, BUFFERS).
 import { drizzle } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
+import { createAvailabilityQueries } from '../../src/availability/queries.js';
 import type { Database } from '../../src/db/client.js';
 import * as schema from '../../src/db/schema.js';
 import { OrderConflictError } from '../../src/domain/errors.js';
@@ -30,6 +31,8 @@ export interface PlanInputs {
   conflicting: Date;
   /** The position a deep page starts after. */
   deep: { datetime: Date; id: bigint };
+  /** A 31-day range of the availability block, and a booked instant in it. */
+  availability: { from: Date; to: Date; taken: Date };
 }
 
 /**
@@ -62,6 +65,7 @@ export async function explainOperations(url: string, inputs: PlanInputs): Promis
   });
   const repository = createOrderRepository(db as unknown as Database);
   const writes = createOrderWrites(db as unknown as Database, createIdempotencyStore(db as unknown as Database));
+  const availability = createAvailabilityQueries(db as unknown as Database);
   const operations: [string, () => Promise<unknown>, (r: Recorded) => boolean][] = [
     ['GET one order', () => repository.get(inputs.id), () => true],
     [
@@ -74,6 +78,14 @@ export async function explainOperations(url: string, inputs: PlanInputs): Promis
     ],
     ['first page', () => repository.list({ limit: 51 }), () => true],
     ['deep cursor page', () => repository.list({ limit: 51, after: inputs.deep }), () => true],
+    [
+      'availability over 31 days',
+      () => availability.windows(inputs.availability.from, inputs.availability.to),
+      () => true,
+    ],
+    ['nearestAvailable (block)', () => availability.nearest(inputs.availability.taken), () => true],
+    // The worst the horizon allows: inside orders booked back to back for years.
+    ['nearestAvailable (packed run)', () => availability.nearest(inputs.conflicting), () => true],
   ];
   const plans: Plan[] = [];
   try {

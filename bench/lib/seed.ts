@@ -42,3 +42,24 @@ export async function seededRange(db: Database): Promise<{ firstId: number; last
   );
   return { firstId: Number(row!.first), lastId: Number(row!.last), count: Number(row!.count) };
 }
+
+/**
+ * Where bench:scale asks about availability: from 2450, after a million
+ * seeded slots, AVAILABILITY_DAYS days each booked at 00, 03, 06, 09 and
+ * 12 h and free from 15 to 21 h. The same block in every database, so the
+ * figures compare table sizes, not calendars.
+ */
+export const AVAILABILITY_START = Date.UTC(2450, 0, 1);
+export const AVAILABILITY_DAYS = 62;
+export const DAY_MS = 24 * 3_600_000;
+
+export async function seedAvailabilityBlock(db: Database): Promise<void> {
+  await db.execute(sql`
+    with added as (
+      insert into orders (datetime, totalfee)
+      select ${new Date(AVAILABILITY_START).toISOString()}::timestamptz + d * interval '24 hours' + h * interval '3 hours', 10
+      from generate_series(0, ${AVAILABILITY_DAYS - 1}::int) as d, generate_series(0, 4) as h
+      returning id)
+    insert into order_services (order_id, service_id, position) select id, 123, 0 from added`);
+  await db.execute(sql`analyze orders`);
+}

@@ -15,6 +15,8 @@ export class NotFoundError extends Error {
 
 /** The order would be less than 3 hours (THREE_HOURS_MS) from other orders. */
 export class OrderConflictError extends Error {
+  /** Where the order would fit instead; filled by src/availability/conflicts.ts. */
+  nearestAvailable?: { before: string | null; after: string | null };
   constructor(
     readonly datetime: Date,
     readonly conflictingOrderIds: string[],

@@ -25,7 +25,7 @@ import type { RequestValidation } from './validation.js';
 type Problem = components['schemas']['Problem'] &
   Partial<
     Pick<components['schemas']['ValidationProblem'], 'errors'> &
-      Pick<components['schemas']['OrderConflictProblem'], 'conflictingOrderIds'> &
+      Pick<components['schemas']['OrderConflictProblem'], 'conflictingOrderIds' | 'nearestAvailable'> &
       Pick<components['schemas']['UnknownServicesProblem'], 'unknownServiceIds'>
   >;
 
@@ -72,6 +72,7 @@ export function problemFor(thrown: unknown, request: FastifyRequest, validation:
   if (error instanceof OrderConflictError) {
     return problem(409, 'order-conflict', 'Order conflict', error.message, {
       conflictingOrderIds: error.conflictingOrderIds,
+      nearestAvailable: error.nearestAvailable,
     });
   }
   if (error instanceof ServiceInUseError) return problem(409, 'service-in-use', 'Service in use', error.message);
