@@ -1,5 +1,8 @@
 # Multi-stage build: the first stage installs everything and renders the
 # docs page; the runtime stage carries production dependencies only.
+# Not built by CI (no container engine here): the command it runs, node
+# --import tsx src/server.ts, is what the process tests start
+# (test/helpers/service-process.ts), behind nginx in test/load-balancer.test.ts.
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 # scripts/ holds the postinstall patch for postgres.js (see scripts/patch-postgres.mjs).
