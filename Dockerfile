@@ -1,6 +1,8 @@
 # Multi-stage build: the first stage installs everything, compiles src/ to
 # dist/ (tsc) and renders the docs page; the runtime stage carries production
 # dependencies and those outputs only, and runs plain node (no TypeScript loader).
+# Not built by CI (no container engine here): the service it runs is what the
+# process tests start, behind nginx in test/load-balancer.test.ts.
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 # scripts/ holds the postinstall patch for postgres.js (see scripts/patch-postgres.mjs).

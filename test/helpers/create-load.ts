@@ -1,0 +1,85 @@
+// Creates sent over a real socket, each with a request id of the test's
+// (the service logs it as reqId, so its log tells which process served it),
+// and a way to hold every create inside the service, in flight, for as long
+// as a test needs: a table lock in PostgreSQL that inserts wait on.
+import type { Sql } from 'postgres';
+import { anOrder, at, HOUR } from './fixtures.js';
+import type { ServiceProcess } from './service-process.js';
+import { sendChecked } from './socket.js';
+
+export interface Create {
+  id: string;
+  datetime: string;
+  startedAt: number;
+  status?: number;
+  body?: { id?: string; type?: string };
+}
+
+/** Creates from `clients` clients at once, each at its own instant 6 h after the last (none conflicts), until stop(). */
+let loads = 0;
+export function createLoad(url: string, clients: number, first: Date) {
+  const load = ++loads;
+  const sent: Create[] = [];
+  let stopped = false;
+  const client = async () => {
+    while (!stopped) {
+      const n = sent.length;
+      const create: Create = { id: `load${load}-${n}`, datetime: at(first, n * 6 * HOUR), startedAt: Date.now() };
+      sent.push(create);
+      const res = await sendChecked(url, {
+        method: 'POST',
+        path: '/orders',
+        headers: { 'x-request-id': create.id },
+        body: anOrder({ datetime: create.datetime }),
+      });
+      create.status = res.status;
+      create.body = res.body;
+    }
+  };
+  const running = Promise.all(Array.from({ length: clients }, client));
+  return {
+    sent,
+    async stop() {
+      stopped = true;
+      await running;
+    },
+  };
+}
+
+/** How many times `service` logged `msg` for request `id`. */
+export const logged = (service: ServiceProcess, id: string, msg = 'incoming request') =>
+  service.logs.filter((l) => l.reqId === id && l.msg === msg).length;
+
+/** Requests `service` has received and not yet answered, by its log. */
+export const inFlightAt = (service: ServiceProcess, ids: string[]) =>
+  ids.filter((id) => logged(service, id) > logged(service, id, 'request completed'));
+
+/** Connections of the service processes to `sql`'s database that wait on a lock. */
+export async function waitingOnLocks(sql: Sql): Promise<number> {
+  const [row] = await sql<{ n: number }[]>`
+    select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`;
+  return row!.n;
+}
+
+/**
+ * Takes a lock that every insert into orders waits for, so creates stay in
+ * flight inside the service; resolves once it is held, with the release.
+ */
+export async function holdCreates(sql: Sql): Promise<() => Promise<void>> {
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  let held!: () => void;
+  const taken = new Promise<void>((resolve) => (held = resolve));
+  const transaction = sql.begin(async (tx) => {
+    await tx`lock table orders in share mode`;
+    held();
+    await released;
+  });
+  transaction.catch(() => {}); // a failure surfaces from release()
+  await Promise.race([taken, transaction]);
+  // May be called more than once (by a test and its teardown).
+  return async () => {
+    release();
+    await transaction;
+  };
+}
