@@ -2,8 +2,9 @@
 // would run it: "find the next free slot after T, then book it", over HTTP
 // with the package's client, twice, and once more when a competitor takes
 // the slot between the look-up and the POST (the 409's nearestAvailable).
-import { createOrdersClient } from 'order-service';
+
 import t from 'tap';
+import { createOrdersClient } from '../clients/typescript/src/index.js';
 import { at, freeSlot, HOUR } from './helpers/fixtures.js';
 import { CLIENT_TOKEN, startService } from './helpers/server.js';
 
