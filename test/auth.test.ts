@@ -25,7 +25,7 @@ const operations = Object.entries(spec.paths).flatMap(([path, item]) =>
     .filter(([method]) => method !== 'parameters')
     .map(([method, operation]) => ({
       method: method.toUpperCase() as 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
-      url: path.replace('{orderId}', '223').replace('{serviceId}', '123'),
+      url: path.replace('{orderId}', '223').replace('{serviceId}', '123').replace('{problemType}', 'not-found'),
       secured: !(Array.isArray(operation.security) && operation.security.length === 0),
       write: method !== 'get',
     })),
