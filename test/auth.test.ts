@@ -28,6 +28,7 @@ const operations = Object.entries(spec.paths).flatMap(([path, item]) =>
       url: path
         .replace('{orderId}', '223')
         .replace('{serviceId}', '123')
+        .replace('{problemType}', 'not-found')
         .replace(/^\/availability$/, '/availability?from=2030-01-01T00:00:00Z&to=2030-01-02T00:00:00Z'),
       secured: !(Array.isArray(operation.security) && operation.security.length === 0),
       write: method !== 'get',
