@@ -36,6 +36,17 @@ async function logLine(service: ServiceProcess, msg: string): Promise<Record<str
 
 const pidOf = (service: ServiceProcess) => service.logs.find((line) => typeof line.pid === 'number')!.pid as number;
 
+// First, in-process: it creates the store the processes below reopen (a
+// reopen is quick, a first start is not), before any of them can hold the lock.
+t.test('closing the store releases its lock (graceful shutdown), in the same process too', async (t) => {
+  const database = await openDatabase({ kind: 'pglite', dataDir: dir }, { sampleData: false });
+  t.throws(() => lockDataDir(dir), /in use by another process \(pid \d+\)/, 'held while open');
+  await database.close();
+  const relocked = lockDataDir(dir);
+  relocked.release();
+  t.ok(existsSync(join(dir, 'PG_VERSION')), 'the store was there');
+});
+
 t.test(
   'a second process on one PGLITE_DIR is refused in one line naming the holder; the first keeps serving',
   async (t) => {
@@ -92,13 +103,4 @@ t.test('the store is refused before any of its files is touched', async (t) => {
   t.teardown(() => held.release());
   await t.rejects(openDatabase({ kind: 'pglite', dataDir: empty }), { message: /PGLITE_DIR .* is in use/ });
   t.same(readdirSync(empty), [LOCK_FILE], 'PGlite created nothing');
-});
-
-t.test('closing the store releases its lock (graceful shutdown), in the same process too', async (t) => {
-  const database = await openDatabase({ kind: 'pglite', dataDir: dir }, { sampleData: false });
-  t.throws(() => lockDataDir(dir), /in use by another process \(pid \d+\)/, 'held while open');
-  await database.close();
-  const relocked = lockDataDir(dir);
-  relocked.release();
-  t.ok(existsSync(join(dir, 'PG_VERSION')), 'the store was there');
 });
