@@ -5,10 +5,10 @@
 // read in datetime order, never a loop in JavaScript.
 //
 // Cost: availability reads the orders in [from − 3h, to + 3h] (a range is at
-// most 31 days, so at most 31 × 8 + 2 rows). nearestAvailable reads outward
+// most 31 days, so at most 250 orders). nearestAvailable reads outward
 // from the instant, in each direction, until the first gap of 6 h or more
 // between neighbours, and never further than HORIZON_MS (31 days, at most
-// 249 rows a side): without a horizon, a 409 in a calendar booked solid for
+// 250 rows a side): without a horizon, a 409 in a calendar booked solid for
 // years would walk every order to the end of it. Within the horizon the
 // answer is exact; beyond it (or outside the years 0001–9999) it is null,
 // and GET /availability answers for later ranges.
