@@ -2,9 +2,9 @@
 // by. The Handlers type makes a missing operation a compile error.
 import { createContractHandlers, type ServedSpec } from './contract/handlers.js';
 import type { DatabaseHandle } from './db/client.js';
+import { createProbeHandlers } from './health/probes.js';
 import type { Handlers } from './http/types.js';
 import type { IdempotencyStore } from './idempotency/store.js';
-import { createProbeHandlers } from './operations/handlers.js';
 import { createOrderHandlers } from './orders/handlers.js';
 import { createOrderRepository } from './orders/repository.js';
 import { createServiceHandlers } from './services/handlers.js';

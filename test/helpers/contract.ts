@@ -4,7 +4,7 @@
 // response that breaks the spec fails the test that received it.
 
 import { loadSpec } from '../../src/contract/spec.js';
-import { createAjv } from '../../src/http/ajv.js';
+import { createAjv } from '../../src/http/validation/ajv.js';
 
 export const spec = loadSpec();
 const ajv = createAjv();
