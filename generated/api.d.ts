@@ -419,7 +419,17 @@ export interface components {
         };
         /** @description A problem naming every input that failed validation. */
         ValidationProblem: components["schemas"]["Problem"] & {
+            /**
+             * @description The failing inputs, at most 50. When more failed, the first
+             *     50 are listed and `errorsOmitted` says how many more.
+             */
             errors: components["schemas"]["ValidationError"][];
+            /**
+             * @description How many more inputs failed than `errors` lists; present only
+             *     when there were more than 50. Fix the listed ones and retry
+             *     to see the rest.
+             */
+            errorsOmitted?: number;
         };
         ValidationError: {
             /**

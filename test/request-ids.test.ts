@@ -65,3 +65,28 @@ t.test('a 500 is logged with its error and the request id the client saw', async
   t.equal(failure?.reqId, res.headers['x-request-id']);
   t.match(failure?.err, { type: String, message: /orders/ }, 'the log has what the body hides');
 });
+
+t.test("a client's id is used only when it is 1-128 characters of [A-Za-z0-9._:-]; otherwise a new one", async (t) => {
+  const plain = ['a', 'trace.42_x:y-Z', 'x'.repeat(128), '0f9c2a1e-4b7d-4e2a-9c3b-5d6e7f8a9b0c'];
+  for (const id of plain) {
+    const res = await api.request({ method: 'GET', url: '/healthz', headers: { 'x-request-id': id } });
+    t.equal(res.headers['x-request-id'], id, `${id.slice(0, 20)} (${id.length}) is echoed`);
+  }
+  const startUp = lines.length;
+  const refused = ['', 'x'.repeat(129), 'y'.repeat(16_300), 'has space', '<script>', 'a/b', 'naïve', 'a\tb'];
+  for (const id of refused) {
+    const res = await api.request({ method: 'GET', url: '/healthz', headers: { 'x-request-id': id } });
+    t.match(
+      res.headers['x-request-id'],
+      /^[0-9a-f-]{36}$/,
+      `${JSON.stringify(id.slice(0, 20))} (${id.length}): a UUID`,
+    );
+  }
+  const logged = lines.slice(startUp);
+  const longest = Math.max(...logged.map((l) => JSON.stringify(l).length));
+  t.ok(longest < 1000, `no log line holds the 16,300-character id (longest ${longest})`);
+  const notes = logged.filter((l) => l.refusedRequestId !== undefined);
+  t.equal(notes.length, refused.length, 'each refused id is noted');
+  const long = notes.find((l) => l.refusedLength === 16_300);
+  t.equal(long?.refusedRequestId, 'y'.repeat(64), 'cut to 64 characters, with its length');
+});

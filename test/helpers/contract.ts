@@ -2,7 +2,7 @@
 // the spec declares for that operation, the body must match the schema for
 // that status and media type, and declared headers must be present. A
 // response that breaks the spec fails the test that received it.
-import { createAjv } from '../../src/http/ajv.js';
+import { createAjv } from '../../src/http/validation/ajv.js';
 import { deref, document, escapePointer, type Header, operations, pathPattern, type Response } from './spec.js';
 
 /** The spec as src/ types it; test/helpers/spec.ts has it typed for walking. */

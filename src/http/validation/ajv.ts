@@ -2,7 +2,8 @@
 // spec's schemas mean exactly the same thing in both places.
 import { Ajv, type Options } from 'ajv';
 import ajvFormats from 'ajv-formats';
-import { isDateTime } from '../domain/datetime.js';
+import { isDateTime } from '../../domain/datetime.js';
+import { useLinearUniqueItems } from './unique-items.js';
 
 /**
  * `multipleOf` as a person reads it: 0.07 is a multiple of 0.01. Ajv's
@@ -40,5 +41,6 @@ export function createAjv(options: Pick<Options, 'coerceTypes'> = {}): Ajv {
     validate: isMultipleOf,
     error: { message: ({ schema }) => `must be a multiple of ${schema}` },
   });
+  useLinearUniqueItems(ajv);
   return ajv;
 }

@@ -1,7 +1,7 @@
 // Every answer within the handler deadline (HANDLER_TIMEOUT_MS), whatever
 // the database does: a network that drops packets makes a query wait for TCP
 // to give up, minutes later. Past the deadline the request is answered with
-// the error below (problem.ts makes it a 503, or a 408 while its body is
+// the error below (errors/error-handler.ts makes it a 503, or a 408 while its body is
 // still arriving). The handler's work is not cancelled, so a write may still
 // commit after its 503.
 //

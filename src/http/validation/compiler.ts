@@ -5,15 +5,18 @@
 // first part that Fastify happened to check.
 import type { ErrorObject } from 'ajv';
 import type { FastifyError, FastifyRequest, FastifySchemaCompiler } from 'fastify';
-import type { InvalidInput } from '../domain/errors.js';
+import type { InvalidInput } from '../../domain/errors.js';
 import { createAjv } from './ajv.js';
 import { type Validate, withStorableText } from './storable-text.js';
 
+// In the order the errors are listed. `checked` is the order in which Fastify
+// validates the parts, stopping at the first that fails; its
+// `validationContext` names that part as `context`.
 const PARTS = [
-  { httpPart: 'params', in: 'path', value: (r: FastifyRequest) => r.params },
-  { httpPart: 'querystring', in: 'query', value: (r: FastifyRequest) => r.query },
-  { httpPart: 'headers', in: 'header', value: (r: FastifyRequest) => r.headers },
-  { httpPart: 'body', in: 'body', value: (r: FastifyRequest) => r.body },
+  { httpPart: 'params', context: 'params', checked: 0, in: 'path', value: (r: FastifyRequest) => r.params },
+  { httpPart: 'querystring', context: 'querystring', checked: 2, in: 'query', value: (r: FastifyRequest) => r.query },
+  { httpPart: 'headers', context: 'headers', checked: 3, in: 'header', value: (r: FastifyRequest) => r.headers },
+  { httpPart: 'body', context: 'body', checked: 1, in: 'body', value: (r: FastifyRequest) => r.body },
 ] as const;
 
 type Location = (typeof PARTS)[number]['in'];
@@ -60,17 +63,22 @@ export function createRequestValidation(): RequestValidation {
 
     errorsOf(request, error) {
       const { method, url } = request.routeOptions;
+      const failed = PARTS.find((p) => p.context === error.validationContext);
+      const seen = (error.validation ?? []) as ErrorObject[];
+      // Not one of ours (e.g. a route added without the compiler): report what Fastify saw.
+      if (!failed || !url) return seen.map((e) => describe(e, failed?.in ?? 'body'));
       const found: InvalidInput[] = [];
       for (const part of PARTS) {
-        const validate = url ? compiled.get(routeKey(method as string, url, part.httpPart)) : undefined;
+        // The part Fastify rejected is not validated again (a large body would cost twice), nor
+        // those it checked before, which passed; only the parts it never reached are.
+        if (part === failed) found.push(...seen.map((e) => describe(e, part.in)));
+        if (part.checked <= failed.checked) continue;
+        const validate = compiled.get(routeKey(method as string, url, part.httpPart));
         if (validate && !validate(part.value(request))) {
           found.push(...(validate.errors ?? []).map((e) => describe(e, part.in)));
         }
       }
-      if (found.length > 0) return found;
-      // Not one of ours (e.g. a route added without the compiler): report what Fastify saw.
-      const location = PARTS.find((p) => p.httpPart === error.validationContext)?.in ?? 'body';
-      return ((error.validation ?? []) as ErrorObject[]).map((e) => describe(e, location));
+      return found;
     },
   };
 }

@@ -7,7 +7,8 @@
 // Any other expectation is a 417 problem, not Node's bare 417.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyInstance } from 'fastify';
-import { PROBLEM_CONTENT_TYPE } from './problem.js';
+import { closingProblem, problem } from '../errors/problem.js';
+import { headersFor } from '../response/headers.js';
 
 const awaitingContinue = new WeakSet<IncomingMessage>();
 
@@ -17,18 +18,10 @@ export function handleExpectations(app: FastifyInstance): void {
     app.server.emit('request', request, response);
   });
   app.server.on('checkExpectation', (request: IncomingMessage, response: ServerResponse) => {
-    const body = JSON.stringify({
-      type: '/problems/expectation-failed',
-      title: 'Expectation failed',
-      status: 417,
-      detail: `Expect: ${request.headers.expect} is not supported; only 100-continue is.`,
-    });
-    response.writeHead(417, {
-      'content-type': PROBLEM_CONTENT_TYPE,
-      'content-length': Buffer.byteLength(body),
-      connection: 'close',
-    });
-    response.end(body);
+    const detail = `Expect: ${request.headers.expect} is not supported; only 100-continue is.`;
+    const { json, headers } = closingProblem(problem('expectation-failed', detail), headersFor(request.url ?? ''));
+    response.writeHead(417, headers);
+    response.end(json);
   });
   app.addHook('preParsing', (request, reply, payload, done) => {
     if (awaitingContinue.has(request.raw)) {

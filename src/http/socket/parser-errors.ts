@@ -11,23 +11,14 @@
 import { type ServerResponse, STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import { PROBLEM_CONTENT_TYPE } from './problem.js';
+import { closingProblem, problem } from '../errors/problem.js';
+import type { ProblemKind } from '../errors/problem-types.js';
 
-const KNOWN: Record<string, { status: number; kind: string; detail: string }> = {
-  ERR_HTTP_REQUEST_TIMEOUT: { status: 408, kind: 'request-timeout', detail: 'The request did not arrive in time.' },
-  HPE_HEADER_OVERFLOW: {
-    status: 431,
-    kind: 'headers-too-large',
-    detail: 'The request headers are larger than 16 KiB.',
-  },
+const KNOWN: Record<string, { kind: ProblemKind; detail: string }> = {
+  ERR_HTTP_REQUEST_TIMEOUT: { kind: 'request-timeout', detail: 'The request did not arrive in time.' },
+  HPE_HEADER_OVERFLOW: { kind: 'headers-too-large', detail: 'The request headers are larger than 16 KiB.' },
 };
-const MALFORMED = { status: 400, kind: 'bad-request', detail: 'The request is not well-formed HTTP.' };
-// Titles as the spec's 408 and 431 responses spell them.
-const TITLES: Record<number, string> = {
-  400: 'Bad request',
-  408: 'Request timeout',
-  431: 'Request header fields too large',
-};
+const MALFORMED = { kind: 'bad-request', detail: 'The request is not well-formed HTTP.' } as const;
 /** How long the answers in progress may take to go out before the connection is cut anyway. */
 const ANSWERS_IN_PROGRESS_MS = 30_000;
 
@@ -37,19 +28,18 @@ const answering = new WeakSet<Socket>();
 export function clientErrorHandler(this: FastifyInstance, error: Error & { code?: string }, socket: Socket): void {
   if (error.code === 'ECONNRESET' || socket.destroyed || answering.has(socket)) return;
   answering.add(socket);
-  const { status, kind, detail } = KNOWN[error.code ?? ''] ?? MALFORMED;
-  this.log.info({ code: error.code, status }, 'client error before routing');
-  const title = TITLES[status] ?? STATUS_CODES[status]!;
-  const body = JSON.stringify({ type: `/problems/${kind}`, title, status, detail });
+  const { kind, detail } = KNOWN[error.code ?? ''] ?? MALFORMED;
+  const body = problem(kind, detail);
+  this.log.info({ code: error.code, status: body.status }, 'client error before routing');
+  const { json, headers } = closingProblem(body);
+  const head = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`);
   const giveUp = setTimeout(() => socket.destroy(), ANSWERS_IN_PROGRESS_MS).unref();
   afterAnswersInProgress(socket, () => {
     clearTimeout(giveUp);
     // The request whose body held the bad bytes may have begun its answer (a deadline's 408): cut it short.
     if (!socket.writable || responseOf(socket)?.headersSent) return void socket.destroy();
-    socket.end(
-      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: ${PROBLEM_CONTENT_TYPE}\r\n` +
-        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-      () => socket.destroy(),
+    socket.end(`HTTP/1.1 ${body.status} ${STATUS_CODES[body.status]}\r\n${head.join('')}\r\n${json}`, () =>
+      socket.destroy(),
     );
   });
 }
