@@ -323,7 +323,17 @@ export interface components {
         /** @description The body of a service create or rename. */
         ServiceInput: {
             /**
-             * @description The service's name; not blank.
+             * @description The service's name: 1 to 100 characters, counted as Unicode code
+             *     points (an emoji such as 😀 is one, however many UTF-16 units or
+             *     UTF-8 bytes it takes). It must contain at least one visible
+             *     character (a letter, digit, punctuation mark or symbol: not only
+             *     spaces, combining marks, zero-width or other invisible
+             *     characters) and no control characters (U+0000–U+001F,
+             *     U+007F–U+009F, line and paragraph separators) or bidirectional
+             *     controls (U+061C, U+200E, U+200F, U+202A–U+202E, U+2066–U+2069).
+             *     A name that breaks these rules is `400` with an error at
+             *     `#/name` (the `pattern` states only "not blank": schema
+             *     tools without Unicode regular expressions cannot state the rest).
              * @example Calibration
              */
             name: string;

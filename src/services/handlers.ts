@@ -4,6 +4,7 @@ import { NotFoundError } from '../domain/errors.js';
 import type { Handlers, Schemas } from '../http/types.js';
 import { claimOf, createOnce, sendCreated } from '../idempotency/http.js';
 import type { IdempotencyStore } from '../idempotency/store.js';
+import { assertShowableName } from './name.js';
 import type { ServiceRepository, ServiceRow } from './repository.js';
 
 const toApiService = (row: ServiceRow): Schemas['Service'] => ({ id: row.id.toString(), name: row.name });
@@ -15,6 +16,7 @@ export function createServiceHandlers(repository: ServiceRepository, idempotency
     },
 
     async createService(request, reply: FastifyReply) {
+      assertShowableName(request.body.name);
       const created = await createOnce(
         idempotency,
         claimOf(request, request.body),
@@ -31,6 +33,7 @@ export function createServiceHandlers(repository: ServiceRepository, idempotency
     },
 
     async replaceService(request) {
+      assertShowableName(request.body.name);
       const row = await repository.rename(BigInt(request.params.serviceId), request.body.name);
       if (!row) throw new NotFoundError('Service', request.params.serviceId);
       return toApiService(row);
