@@ -91,7 +91,9 @@ export interface paths {
         };
         /**
          * List services
-         * @description Returns the whole catalogue, sorted by id (it is small).
+         * @description Returns the catalogue sorted by id, one page at a time (up to 1000
+         *     services by default, so a catalogue of that size comes whole). Pass
+         *     `nextCursor` as `cursor` for the next page; it is `null` on the last.
          */
         get: operations["listServices"];
         put?: never;
@@ -343,8 +345,11 @@ export interface components {
             /** @example Inspection */
             name: string;
         };
+        /** @description One page of the catalogue, sorted by id. */
         ServiceList: {
             data: components["schemas"]["Service"][];
+            /** @description Pass as `cursor` for the next page; `null` on the last page. */
+            nextCursor: string | null;
         };
         Health: {
             /** @enum {string} */
@@ -663,6 +668,35 @@ export interface components {
                 "application/problem+json": components["schemas"]["UnknownServicesProblem"];
             };
         };
+        /**
+         * @description This API key (or, for requests without a known key, this client
+         *     address) has used up its requests for the current window; retry
+         *     after `Retry-After` seconds. Only sent when rate limiting is on.
+         */
+        TooManyRequests: {
+            headers: {
+                /**
+                 * @description Seconds until the window resets and requests are accepted again.
+                 * @example 12
+                 */
+                "Retry-After": number;
+                "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "/problems/rate-limited",
+                 *       "title": "Too many requests",
+                 *       "status": 429,
+                 *       "detail": "At most 6000 requests per 60 s; retry in 12 s."
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
         /** @description An unexpected error; the body never holds internals. */
         InternalError: {
             headers: {
@@ -716,6 +750,10 @@ export interface components {
         ServiceId: components["schemas"]["Id"];
         /** @description The largest number of orders on the page. */
         Limit: number;
+        /** @description The largest number of services on the page. */
+        ServiceLimit: number;
+        /** @description The `nextCursor` of the previous page; omit it for the first page. */
+        ServiceCursor: string;
         /**
          * @description The `nextCursor` of the previous page; omit it for the first page. It
          *     carries that page's `from` and `to`, which need not be sent again.
@@ -797,6 +835,21 @@ export interface components {
         /** @description Present (`true`) when this is the stored answer to an earlier request with the same `Idempotency-Key`. */
         IdempotentReplayed: "true";
         /**
+         * @description The number of requests allowed per window (draft-ietf-httpapi-ratelimit-headers).
+         * @example 6000
+         */
+        RateLimitLimit: number;
+        /**
+         * @description The requests left in the current window (`0` when limited).
+         * @example 0
+         */
+        RateLimitRemaining: number;
+        /**
+         * @description Seconds until the current window ends.
+         * @example 12
+         */
+        RateLimitReset: number;
+        /**
          * @description The scheme to authenticate with.
          * @example Bearer realm="order-service"
          */
@@ -864,6 +917,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
         };
@@ -926,6 +980,7 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["UnknownServicesOrKeyReused"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
         };
@@ -980,6 +1035,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
         };
@@ -1041,6 +1097,7 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["UnknownServices"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
         };
@@ -1079,6 +1136,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             412: components["responses"]["PreconditionFailed"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
         };
@@ -1149,13 +1207,19 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["UnknownServices"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
         };
     };
     listServices: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The largest number of services on the page. */
+                limit?: components["parameters"]["ServiceLimit"];
+                /** @description The `nextCursor` of the previous page; omit it for the first page. */
+                cursor?: components["parameters"]["ServiceCursor"];
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -1183,13 +1247,16 @@ export interface operations {
                      *           "id": "789",
                      *           "name": "Testing"
                      *         }
-                     *       ]
+                     *       ],
+                     *       "nextCursor": null
                      *     }
                      */
                     "application/json": components["schemas"]["ServiceList"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
         };
@@ -1238,6 +1305,7 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["IdempotencyKeyReused"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
         };
@@ -1275,6 +1343,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
         };
@@ -1316,6 +1385,7 @@ export interface operations {
             408: components["responses"]["RequestTimeout"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
         };
@@ -1363,6 +1433,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
         };
@@ -1448,6 +1519,7 @@ export interface operations {
                     };
                 };
             };
+            429: components["responses"]["TooManyRequests"];
         };
     };
     getOpenApiYaml: {
@@ -1474,6 +1546,7 @@ export interface operations {
                     "application/yaml": string;
                 };
             };
+            429: components["responses"]["TooManyRequests"];
         };
     };
     getDocs: {
@@ -1495,6 +1568,7 @@ export interface operations {
                     "text/html": string;
                 };
             };
+            429: components["responses"]["TooManyRequests"];
         };
     };
 }

@@ -4,6 +4,7 @@ import { NotFoundError } from '../domain/errors.js';
 import type { Handlers, Schemas } from '../http/types.js';
 import { claimOf, createOnce, sendCreated } from '../idempotency/http.js';
 import type { IdempotencyStore } from '../idempotency/store.js';
+import { decodeServiceCursor, encodeServiceCursor } from './cursor.js';
 import { assertShowableName } from './name.js';
 import type { ServiceRepository, ServiceRow } from './repository.js';
 
@@ -11,8 +12,13 @@ const toApiService = (row: ServiceRow): Schemas['Service'] => ({ id: row.id.toSt
 
 export function createServiceHandlers(repository: ServiceRepository, idempotency: IdempotencyStore) {
   return {
-    async listServices() {
-      return { data: (await repository.list()).map(toApiService) };
+    async listServices(request) {
+      const limit = request.query.limit ?? 1000;
+      const after = request.query.cursor === undefined ? undefined : decodeServiceCursor(request.query.cursor);
+      const rows = await repository.list(limit + 1, after); // one more tells whether a next page exists
+      const page = rows.slice(0, limit);
+      const nextCursor = rows.length > limit ? encodeServiceCursor(page.at(-1)!.id) : null;
+      return { data: page.map(toApiService), nextCursor };
     },
 
     async createService(request, reply: FastifyReply) {

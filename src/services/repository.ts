@@ -1,5 +1,5 @@
 // The service catalogue's SQL.
-import { asc, eq } from 'drizzle-orm';
+import { asc, eq, gt } from 'drizzle-orm';
 import type { Database, TransactionHooks } from '../db/client.js';
 import { SQLSTATE, sqlState } from '../db/errors.js';
 import { services } from '../db/schema.js';
@@ -9,8 +9,10 @@ export type ServiceRow = typeof services.$inferSelect;
 
 export function createServiceRepository(db: Database) {
   return {
-    list(): Promise<ServiceRow[]> {
-      return db.select().from(services).orderBy(asc(services.id));
+    /** Up to `limit` services with ids above `afterId`, by id. */
+    list(limit: number, afterId?: bigint): Promise<ServiceRow[]> {
+      const after = afterId === undefined ? undefined : gt(services.id, afterId);
+      return db.select().from(services).where(after).orderBy(asc(services.id)).limit(limit);
     },
 
     async get(id: bigint): Promise<ServiceRow | undefined> {
