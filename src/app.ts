@@ -24,6 +24,10 @@ import {
 import { DEFAULT_HTTP, serverOptions } from './http/server-options.js';
 import { createRequestValidation } from './http/validation.js';
 import { createIdempotencyStore } from './idempotency/store.js';
+import { registerCompression } from './limits/compression.js';
+import { registerRateLimit } from './limits/rate-limit.js';
+import { type LimitsOptions, resolveLimits } from './limits/settings.js';
+import { boundSlowReaders } from './limits/slow-readers.js';
 
 export interface AppOptions {
   database: DatabaseHandle;
@@ -32,6 +36,8 @@ export interface AppOptions {
   http?: Partial<Config['http']>;
   logger?: FastifyServerOptions['logger'];
   docsPath?: string;
+  /** Rate limits, compression, slow readers: src/limits/settings.ts (defaults there). */
+  limits?: LimitsOptions;
 }
 
 // Expired idempotency keys are deleted this often (and once at start).
@@ -43,6 +49,7 @@ export async function buildApp({
   http = {},
   logger = false,
   docsPath,
+  limits: limitOptions,
 }: AppOptions): Promise<FastifyInstance> {
   const limits = { ...DEFAULT_HTTP, ...http };
   const app = Fastify({
@@ -72,6 +79,10 @@ export async function buildApp({
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
+  const { rateLimit, compressionThresholdBytes, sendTimeoutMs } = resolveLimits(limitOptions);
+  await registerRateLimit(app, rateLimit, apiKeys);
+  await registerCompression(app, compressionThresholdBytes);
+  boundSlowReaders(app, sendTimeoutMs);
 
   const specText = readSpecText();
   const spec = loadSpec(specText);
