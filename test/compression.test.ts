@@ -70,6 +70,9 @@ t.test('the specification and a list compress; a small answer stays as it is', a
   const spec = await app.inject({ url: '/openapi.json', headers: { 'accept-encoding': 'gzip' } });
   t.equal(spec.headers['content-encoding'], 'gzip');
   t.ok(JSON.parse(decoded('GET', '/openapi.json', spec)).openapi);
+  const yaml = await app.inject({ url: '/openapi.yaml', headers: { 'accept-encoding': 'gzip' } });
+  t.equal(yaml.headers['content-encoding'], 'gzip');
+  t.match(decoded('GET', '/openapi.yaml', yaml), /^openapi: 3/);
   const small = await app.inject({ url: '/services/123', headers: { 'accept-encoding': 'gzip' } });
   t.equal(small.headers['content-encoding'], undefined, 'under the 1 KiB threshold');
   t.same(small.json(), { id: '123', name: 'Inspection' });

@@ -17,6 +17,8 @@ export async function registerCompression(app: FastifyInstance, thresholdBytes: 
     threshold: thresholdBytes,
     encodings: ['br', 'gzip'], // preferred first; brotli at quality 4 (the plugin's default) costs about gzip's CPU
     globalDecompression: false,
+    // The plugin's own list (text/*, JSON, XML) plus the spec's YAML, which mime-db does not mark compressible.
+    customTypes: /^text\/(?!event-stream)|[+/]json(?:;|$)|[+/]xml(?:;|$)|^application\/yaml(?:;|$)/u,
   });
   // Runs before the plugin's per-route onSend hook; its documented opt-out is this request header.
   app.addHook('onSend', async (request, reply) => {
