@@ -128,7 +128,9 @@ export interface paths {
         };
         /**
          * List services
-         * @description Returns the whole catalogue, sorted by id (it is small).
+         * @description Returns the catalogue sorted by id, one page at a time (up to 1000
+         *     services by default, so a catalogue of that size comes whole). Pass
+         *     `nextCursor` as `cursor` for the next page; it is `null` on the last.
          */
         get: operations["listServices"];
         put?: never;
@@ -383,7 +385,17 @@ export interface components {
         /** @description The body of a service create or rename. */
         ServiceInput: {
             /**
-             * @description The service's name; not blank.
+             * @description The service's name: 1 to 100 characters, counted as Unicode code
+             *     points (an emoji such as 😀 is one, however many UTF-16 units or
+             *     UTF-8 bytes it takes). It must contain at least one visible
+             *     character (a letter, digit, punctuation mark or symbol: not only
+             *     spaces, combining marks, zero-width or other invisible
+             *     characters) and no control characters (U+0000–U+001F,
+             *     U+007F–U+009F, line and paragraph separators) or bidirectional
+             *     controls (U+061C, U+200E, U+200F, U+202A–U+202E, U+2066–U+2069).
+             *     A name that breaks these rules is `400` with an error at
+             *     `#/name` (the `pattern` states only "not blank": schema
+             *     tools without Unicode regular expressions cannot state the rest).
              * @example Calibration
              */
             name: string;
@@ -393,8 +405,11 @@ export interface components {
             /** @example Inspection */
             name: string;
         };
+        /** @description One page of the catalogue, sorted by id. */
         ServiceList: {
             data: components["schemas"]["Service"][];
+            /** @description Pass as `cursor` for the next page; `null` on the last page. */
+            nextCursor: string | null;
         };
         Health: {
             /** @enum {string} */
@@ -772,6 +787,35 @@ export interface components {
                 "application/problem+json": components["schemas"]["UnknownServicesProblem"];
             };
         };
+        /**
+         * @description This API key (or, for requests without a known key, this client
+         *     address) has used up its requests for the current window; retry
+         *     after `Retry-After` seconds. Only sent when rate limiting is on.
+         */
+        TooManyRequests: {
+            headers: {
+                /**
+                 * @description Seconds until the window resets and requests are accepted again.
+                 * @example 12
+                 */
+                "Retry-After": number;
+                "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "/problems/rate-limited",
+                 *       "title": "Too many requests",
+                 *       "status": 429,
+                 *       "detail": "At most 6000 requests per 60 s; retry in 12 s."
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
         /** @description An unexpected error; the body never holds internals. */
         InternalError: {
             headers: {
@@ -825,6 +869,10 @@ export interface components {
         ServiceId: components["schemas"]["Id"];
         /** @description The largest number of orders on the page. */
         Limit: number;
+        /** @description The largest number of services on the page. */
+        ServiceLimit: number;
+        /** @description The `nextCursor` of the previous page; omit it for the first page. */
+        ServiceCursor: string;
         /**
          * @description The `nextCursor` of the previous page; omit it for the first page. It
          *     carries that page's `from` and `to`, which need not be sent again.
@@ -926,6 +974,21 @@ export interface components {
         /** @description Present (`true`) when this is the stored answer to an earlier request with the same `Idempotency-Key`. */
         IdempotentReplayed: "true";
         /**
+         * @description The number of requests allowed per window (draft-ietf-httpapi-ratelimit-headers).
+         * @example 6000
+         */
+        RateLimitLimit: number;
+        /**
+         * @description The requests left in the current window (`0` when limited).
+         * @example 0
+         */
+        RateLimitRemaining: number;
+        /**
+         * @description Seconds until the current window ends.
+         * @example 12
+         */
+        RateLimitReset: number;
+        /**
          * @description The scheme to authenticate with.
          * @example Bearer realm="order-service"
          */
@@ -993,6 +1056,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
         };
@@ -1055,6 +1119,7 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["UnknownServicesOrKeyReused"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
         };
@@ -1109,6 +1174,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
         };
@@ -1170,6 +1236,7 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["UnknownServices"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
         };
@@ -1208,6 +1275,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             412: components["responses"]["PreconditionFailed"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
         };
@@ -1278,6 +1346,7 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["UnknownServices"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
         };
@@ -1339,7 +1408,12 @@ export interface operations {
     };
     listServices: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The largest number of services on the page. */
+                limit?: components["parameters"]["ServiceLimit"];
+                /** @description The `nextCursor` of the previous page; omit it for the first page. */
+                cursor?: components["parameters"]["ServiceCursor"];
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -1367,13 +1441,16 @@ export interface operations {
                      *           "id": "789",
                      *           "name": "Testing"
                      *         }
-                     *       ]
+                     *       ],
+                     *       "nextCursor": null
                      *     }
                      */
                     "application/json": components["schemas"]["ServiceList"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
         };
@@ -1422,6 +1499,7 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["IdempotencyKeyReused"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
         };
@@ -1459,6 +1537,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
         };
@@ -1500,6 +1579,7 @@ export interface operations {
             408: components["responses"]["RequestTimeout"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
         };
@@ -1547,6 +1627,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
         };
@@ -1632,6 +1713,7 @@ export interface operations {
                     };
                 };
             };
+            429: components["responses"]["TooManyRequests"];
         };
     };
     getOpenApiYaml: {
@@ -1658,6 +1740,7 @@ export interface operations {
                     "application/yaml": string;
                 };
             };
+            429: components["responses"]["TooManyRequests"];
         };
     };
     getDocs: {
@@ -1680,6 +1763,7 @@ export interface operations {
                     "text/html": string;
                 };
             };
+            429: components["responses"]["TooManyRequests"];
         };
     };
     getProblemType: {

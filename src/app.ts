@@ -12,6 +12,10 @@ import type { DatabaseHandle } from './db/client.js';
 import { createHandlers } from './handlers.js';
 import { DEFAULT_HTTP, httpServerOptions, registerHttpLifecycle } from './http/index.js';
 import { createIdempotencyStore } from './idempotency/store.js';
+import { registerCompression } from './limits/compression.js';
+import { registerRateLimit } from './limits/rate-limit.js';
+import { type LimitsOptions, resolveLimits } from './limits/settings.js';
+import { boundSlowReaders } from './limits/slow-readers.js';
 
 export interface AppOptions {
   database: DatabaseHandle;
@@ -20,6 +24,8 @@ export interface AppOptions {
   http?: Partial<Config['http']>;
   logger?: FastifyServerOptions['logger'];
   docsPath?: string;
+  /** Rate limits, compression, slow readers: src/limits/settings.ts (defaults there). */
+  limits?: LimitsOptions;
 }
 
 // Expired idempotency keys are deleted this often (and once at start).
@@ -31,6 +37,7 @@ export async function buildApp({
   http = {},
   logger = false,
   docsPath,
+  limits: limitOptions,
 }: AppOptions): Promise<FastifyInstance> {
   const limits = { ...DEFAULT_HTTP, ...http };
   const app = Fastify({
@@ -41,6 +48,11 @@ export async function buildApp({
   if (apiKeys.length === 0) {
     app.log.warn('API_KEYS is not set: authentication is off, every request is allowed');
   }
+
+  const { rateLimit, compressionThresholdBytes, sendTimeoutMs } = resolveLimits(limitOptions);
+  await registerRateLimit(app, rateLimit, apiKeys);
+  await registerCompression(app, compressionThresholdBytes);
+  boundSlowReaders(app, sendTimeoutMs);
 
   const specText = readSpecText();
   const spec = loadSpec(specText);

@@ -1,5 +1,6 @@
 // The service's configuration: read from the environment once, checked, typed
 // and frozen. A bad value stops the service at start with a message naming it.
+import { DEFAULT_LIMITS, type LimitsConfig } from './limits/settings.js';
 
 export type DatabaseConfig =
   | { kind: 'pglite'; dataDir: string }
@@ -37,6 +38,8 @@ export interface Config {
   };
   /** A graceful shutdown that takes longer than this is cut short (exit 1). */
   shutdownTimeoutMs: number;
+  /** Rate limits, compression and slow readers (src/limits/settings.ts). */
+  limits: LimitsConfig;
 }
 
 /** Request bodies larger than this are answered 413. */
@@ -59,6 +62,25 @@ function boolean(env: Env, name: string, fallback: boolean): boolean {
   if (raw === undefined || raw === '') return fallback;
   if (raw !== 'true' && raw !== 'false') throw new Error(`${name} must be true or false, got "${raw}"`);
   return raw === 'true';
+}
+
+// Limits (issue 9 §8); defaults and meanings in src/limits/settings.ts.
+function limitsConfig(env: Env): LimitsConfig {
+  const d = DEFAULT_LIMITS;
+  const redisUrl = env.REDIS_URL || undefined;
+  if (redisUrl && !/^rediss?:\/\//.test(redisUrl)) throw new Error('REDIS_URL must start with redis:// or rediss://');
+  return {
+    rateLimit: {
+      enabled: boolean(env, 'RATE_LIMIT_ENABLED', env.NODE_ENV === 'production'),
+      max: integer(env, 'RATE_LIMIT_MAX', d.rateLimit.max, 1, 100_000_000),
+      windowMs: integer(env, 'RATE_LIMIT_WINDOW_MS', d.rateLimit.windowMs, 1000, 86_400_000),
+      redisUrl,
+      redisPrefix: env.RATE_LIMIT_REDIS_PREFIX || d.rateLimit.redisPrefix,
+      redisTimeoutMs: integer(env, 'RATE_LIMIT_REDIS_TIMEOUT_MS', d.rateLimit.redisTimeoutMs, 10, 60_000),
+    },
+    compressionThresholdBytes: integer(env, 'COMPRESSION_THRESHOLD_BYTES', d.compressionThresholdBytes, 0, 1 << 30),
+    sendTimeoutMs: integer(env, 'SEND_TIMEOUT_MS', d.sendTimeoutMs, 100, 600_000),
+  };
 }
 
 function databaseConfig(env: Env): DatabaseConfig {
@@ -122,5 +144,6 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
       handlerTimeoutMs: integer(env, 'HANDLER_TIMEOUT_MS', 8_000, 100, 600_000),
     },
     shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 9_000, 100, 600_000),
+    limits: limitsConfig(env),
   });
 }

@@ -20,6 +20,7 @@ async function start() {
       database,
       apiKeys: config.apiKeys,
       http: config.http,
+      limits: config.limits,
       logger: { level: config.logLevel },
     });
     return { config, database, app };

@@ -1,6 +1,6 @@
 // The service catalogue's SQL: reads, and the row writes that
 // src/services/writes.ts runs inside its transactions.
-import { asc, eq } from 'drizzle-orm';
+import { asc, eq, gt } from 'drizzle-orm';
 import type { Database, Transaction } from '../db/client.js';
 import { SQLSTATE, sqlState } from '../db/errors.js';
 import { services } from '../db/schema.js';
@@ -11,8 +11,10 @@ export type ServiceRow = typeof services.$inferSelect;
 
 export function createServiceRepository(db: Database) {
   return {
-    list(): Promise<ServiceRow[]> {
-      return db.select().from(services).orderBy(asc(services.id));
+    /** Up to `limit` services with ids above `afterId`, by id. */
+    list(limit: number, afterId?: bigint): Promise<ServiceRow[]> {
+      const after = afterId === undefined ? undefined : gt(services.id, afterId);
+      return db.select().from(services).where(after).orderBy(asc(services.id)).limit(limit);
     },
 
     async get(id: bigint): Promise<ServiceRow | undefined> {

@@ -52,6 +52,7 @@ export const PROBLEM_TYPES = {
   'unsupported-media-type': { status: 415, title: 'Unsupported media type', thrownAs: UnsupportedMediaTypeError },
   'expectation-failed': { status: 417, title: 'Expectation failed' },
   'idempotency-key-reused': { status: 422, title: 'Idempotency key reused', thrownAs: IdempotencyKeyReusedError },
+  'rate-limited': { status: 429, title: 'Too many requests' },
   'unknown-services': {
     status: 422,
     title: 'Unknown services',
