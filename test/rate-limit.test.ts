@@ -162,7 +162,11 @@ t.test(
 );
 
 t.test('RATE_LIMIT_*: on by default only under NODE_ENV=production; every value checked', async (t) => {
-  const production = { NODE_ENV: 'production', API_KEYS: `${keys[0]!.token}:write` };
+  const production = {
+    NODE_ENV: 'production',
+    API_KEYS: `${keys[0]!.token}:write`,
+    DATABASE_URL: 'postgres://orders@db.example/orders',
+  };
   t.equal(loadConfig({}).limits.rateLimit.enabled, false);
   t.equal(loadConfig(production).limits.rateLimit.enabled, true);
   t.equal(loadConfig({ ...production, RATE_LIMIT_ENABLED: 'false' }).limits.rateLimit.enabled, false);
