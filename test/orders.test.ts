@@ -207,3 +207,19 @@ t.test('the default page holds 50 orders and the last page has no cursor', async
   t.equal(rest.body.data.length, 10);
   t.equal(rest.body.nextCursor, null);
 });
+
+t.test('an order in the first centuries reads back in its own year, alone and in a page', async (t) => {
+  // PostgreSQL sends such instants as "0049-05-01 12:00:00+00", which new Date() reads as 2049.
+  const instants = ['0001-01-01T00:00:00.000Z', '0049-05-01T12:00:00.000Z', '0099-12-31T21:00:00.000Z'];
+  for (const datetime of instants) {
+    const created = await api.post<Schemas['Order']>('/orders', anOrder({ datetime }));
+    t.equal(created.status, 201, datetime);
+    const read = await api.get<Schemas['Order']>(`/orders/${created.body.id}`);
+    t.equal(read.body.datetime, datetime, `GET /orders/{id} of ${datetime}`);
+  }
+  const page = await api.get<Schemas['OrderPage']>('/orders?from=0001-01-01T00:00:00Z&to=0100-01-01T00:00:00Z');
+  t.same(
+    page.body.data.map((o) => o.datetime),
+    instants,
+  );
+});

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import {
   bigint,
   check,
+  customType,
   index,
   jsonb,
   numeric,
@@ -9,7 +10,6 @@ import {
   primaryKey,
   smallint,
   text,
-  timestamp,
   unique,
 } from 'drizzle-orm/pg-core';
 
@@ -19,7 +19,20 @@ import {
 const serverAssignedId = () =>
   bigint('id', { mode: 'bigint' }).primaryKey().generatedByDefaultAsIdentity({ startWith: 1000 });
 
-const instant = (name: string) => timestamp(name, { withTimezone: true, precision: 3, mode: 'date' });
+// timestamptz(3) as a Date. Drizzle's own timestamp column reads the text
+// PostgreSQL sends ("0001-01-01 00:00:00+00") with new Date(), which takes
+// such a non-ISO year below 50 for 20xx and below 100 for 19xx: an order at
+// 0049-05-01 read back as 2049-05-01. Read as ISO 8601, the year is literal.
+const instant = customType<{ data: Date; driverData: string | Date }>({
+  dataType: () => 'timestamp (3) with time zone',
+  toDriver: (value) => value.toISOString(),
+  fromDriver: (value) => (value instanceof Date ? value : new Date(isoFromPostgres(value))),
+});
+
+/** "2022-11-01 11:11:11.111+00" (or +05:30) as ISO 8601: "2022-11-01T11:11:11.111+00:00". */
+export function isoFromPostgres(text: string): string {
+  return text.replace(' ', 'T').replace(/([+-]\d\d)$/, '$1:00');
+}
 
 export const services = pgTable(
   'services',
@@ -39,8 +52,8 @@ export const orders = pgTable(
     id: serverAssignedId(),
     datetime: instant('datetime').notNull(),
     totalfee: numeric('totalfee', { precision: 12, scale: 2 }).notNull(),
-    createdAt: instant('created_at').notNull().defaultNow(),
-    updatedAt: instant('updated_at').notNull().defaultNow(),
+    createdAt: instant('created_at').notNull().default(sql`now()`),
+    updatedAt: instant('updated_at').notNull().default(sql`now()`),
   },
   (t) => [
     // Keyset pagination walks (datetime, id); the overlap check reads datetime.
@@ -83,7 +96,7 @@ export const idempotencyKeys = pgTable(
     location: text('location').notNull(),
     etag: text('etag'),
     body: jsonb('body').notNull(),
-    createdAt: instant('created_at').notNull().defaultNow(),
+    createdAt: instant('created_at').notNull().default(sql`now()`),
   },
   (t) => [primaryKey({ columns: [t.caller, t.key] }), index('idempotency_keys_created_at_idx').on(t.createdAt)],
 );
