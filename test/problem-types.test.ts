@@ -3,6 +3,7 @@
 // Content-Security-Policy; a type the spec does not name is a 404 problem.
 import { readFileSync } from 'node:fs';
 import t from 'tap';
+import { PROBLEM_TYPES } from '../src/http/errors/problem-types.js';
 import { buildTestApi } from './helpers/api.js';
 
 const specText = readFileSync(new URL('../openapi/openapi.yaml', import.meta.url), 'utf8');
@@ -26,6 +27,10 @@ t.test('every problem type the spec names resolves to a page, without an API key
     t.match(res.text, `<code>/problems/${name}</code>`, `the page names /problems/${name}`);
     t.match(res.text, '<a href="/docs#section/Errors">', 'and links to the errors section of /docs');
   }
+});
+
+t.test('every kind of problem the service answers is named by the spec, so its type resolves', async (t) => {
+  for (const kind of Object.keys(PROBLEM_TYPES)) t.ok(named.includes(kind), `/problems/${kind}`);
 });
 
 t.test("a page gives the type's title, status and what it means, from the spec", async (t) => {
