@@ -3,6 +3,7 @@
 // /services (private data), errors included; the probes, the spec and the
 // docs are not held to no-store. And a request without Host is refused with
 // a problem like every other refusal, not Node's bare empty 400.
+import type { AddressInfo } from 'node:net';
 import t from 'tap';
 import { buildApp } from '../src/app.js';
 import { type ApiResponse, apiFor } from './helpers/api.js';
@@ -15,8 +16,11 @@ const token = 'response-headers-write-key-0001';
 const database = await freshDatabase(t);
 const app = await buildApp({ database, apiKeys: [{ token, scope: 'write' }] });
 t.teardown(() => app.close());
-const url = await app.listen({ port: 0, host: '127.0.0.1' });
+// Under CONTRACT_PROXY=prism apiFor listens already; the raw-socket tests use that same server.
 const api = await apiFor(app, database);
+const url = app.server.listening
+  ? `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`
+  : await app.listen({ port: 0, host: '127.0.0.1' });
 const key = { authorization: `Bearer ${token}` };
 
 /** Writes `text` on a new connection; what came back once the server closed it. */

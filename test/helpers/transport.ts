@@ -51,12 +51,21 @@ async function overPrism(app: FastifyInstance): Promise<Transport> {
   };
 }
 
-export async function transportFor(app: FastifyInstance): Promise<Transport> {
-  if (process.env.CONTRACT_PROXY === 'prism') return overPrism(app);
-  if (process.env.CONTRACT_PROXY)
-    throw new Error(`CONTRACT_PROXY must be "prism" or unset, got "${process.env.CONTRACT_PROXY}"`);
+function injected(app: FastifyInstance): Transport {
   return async (options) => {
     const response = await app.inject(options);
     return received(response.statusCode, response.headers, response.body);
   };
+}
+
+export async function transportFor(app: FastifyInstance): Promise<Transport> {
+  if (process.env.CONTRACT_PROXY === 'prism') {
+    const overHttp = await overPrism(app);
+    // A request that names its client's address can only be made in-process:
+    // over a socket every request comes from this machine's own address.
+    return (options) => (options.remoteAddress === undefined ? overHttp(options) : injected(app)(options));
+  }
+  if (process.env.CONTRACT_PROXY)
+    throw new Error(`CONTRACT_PROXY must be "prism" or unset, got "${process.env.CONTRACT_PROXY}"`);
+  return injected(app);
 }
