@@ -18,24 +18,26 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)]!;
 }
 
-async function timed(send: () => Promise<{ status: number }>, status: number): Promise<number> {
+// Timed in-process (app.inject), whatever the transport: under CONTRACT_PROXY=prism
+// the proxy's own parsing of a 64 KiB body would be timed, not the service's.
+async function timed(body: unknown, status: number): Promise<number> {
   const started = performance.now();
-  const res = await send();
+  const res = await api.app.inject({ method: 'POST', url: '/orders', payload: body as object });
   const elapsed = performance.now() - started;
-  if (res.status !== status) throw new Error(`expected ${status}, got ${res.status}`);
+  if (res.statusCode !== status) throw new Error(`expected ${status}, got ${res.statusCode}`);
   return elapsed;
 }
 
 t.test('a 64 KiB body of 4,756 services is refused about as fast as a valid POST is served', async (t) => {
   t.equal(Buffer.byteLength(JSON.stringify(crowded)), 64 * 1024 - 1, 'one byte under the body limit');
   // Warm up both paths, then alternate, so that load on the machine falls on both alike.
-  await timed(() => api.post('/orders', crowded), 400);
-  await timed(() => api.post('/orders', anOrder()), 201);
+  await timed(crowded, 400);
+  await timed(anOrder(), 201);
   const refused: number[] = [];
   const served: number[] = [];
   for (let round = 0; round < 15; round++) {
-    refused.push(await timed(() => api.post('/orders', crowded), 400));
-    served.push(await timed(() => api.post('/orders', anOrder()), 201));
+    refused.push(await timed(crowded, 400));
+    served.push(await timed(anOrder(), 201));
   }
   t.ok(
     median(refused) <= 3 * median(served),

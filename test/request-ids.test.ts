@@ -73,7 +73,7 @@ t.test("a client's id is used only when it is 1-128 characters of [A-Za-z0-9._:-
     t.equal(res.headers['x-request-id'], id, `${id.slice(0, 20)} (${id.length}) is echoed`);
   }
   const startUp = lines.length;
-  const refused = ['', 'x'.repeat(129), 'y'.repeat(16_300), 'has space', '<script>', 'a/b', 'naïve', 'a\tb'];
+  const refused = ['', 'x'.repeat(129), 'y'.repeat(10_000), 'has space', '<script>', 'a/b', 'naïve', 'a\tb'];
   for (const id of refused) {
     const res = await api.request({ method: 'GET', url: '/healthz', headers: { 'x-request-id': id } });
     t.match(
@@ -87,6 +87,6 @@ t.test("a client's id is used only when it is 1-128 characters of [A-Za-z0-9._:-
   t.ok(longest < 1000, `no log line holds the 16,300-character id (longest ${longest})`);
   const notes = logged.filter((l) => l.refusedRequestId !== undefined);
   t.equal(notes.length, refused.length, 'each refused id is noted');
-  const long = notes.find((l) => l.refusedLength === 16_300);
+  const long = notes.find((l) => l.refusedLength === 10_000);
   t.equal(long?.refusedRequestId, 'y'.repeat(64), 'cut to 64 characters, with its length');
 });

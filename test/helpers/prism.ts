@@ -110,6 +110,10 @@ export function prismRouting(document: OpenApiDocument): (request: RawRequest) =
     // exactly "Bearer <token>" (another scheme, lower-case "bearer", no token).
     const authorization = Object.entries(headers).find(([name]) => name.toLowerCase() === 'authorization')?.[1];
     if (security.length > 0 && authorization !== undefined && !/^Bearer \S+$/.test(authorization)) return false;
+    // Prism's own server answers 431 to headers Node would take (the service allows 16 KiB).
+    if (Object.entries(headers).reduce((size, [name, value]) => size + name.length + String(value).length, 0) > 8192) {
+      return false;
+    }
     if (payload === undefined || payload === '') return true;
     // Raw bytes (e.g. not UTF-8) are exactly what Prism would re-encode.
     if (typeof payload !== 'string') return false;
