@@ -10,6 +10,10 @@ export type DatabaseConfig =
       poolMax: number;
       connectTimeoutSeconds: number;
       statementTimeoutMs: number;
+      /** Streaming replicas for reads that may lag (DATABASE_READ_URL); empty: all on `url`. */
+      readUrls?: string[];
+      /** A replica that failed is left alone this long, its reads sent to the primary (DB_READ_RETRY_MS). */
+      readRetryMs?: number;
     };
 
 export type Scope = 'read' | 'write';
@@ -38,6 +42,8 @@ export interface Config {
   };
   /** A graceful shutdown that takes longer than this is cut short (exit 1). */
   shutdownTimeoutMs: number;
+  /** How long a shutdown keeps answering requests on connections already open (src/http/socket/drain.ts). */
+  shutdownGraceMs: number;
   /** Rate limits, compression and slow readers (src/limits/settings.ts). */
   limits: LimitsConfig;
 }
@@ -83,11 +89,30 @@ function limitsConfig(env: Env): LimitsConfig {
   };
 }
 
+const POSTGRES_URL = /^postgres(ql)?:\/\//;
+
+/** DATABASE_READ_URL: one or more replica URLs, comma-separated. */
+function readUrls(env: Env): string[] {
+  const urls = (env.DATABASE_READ_URL ?? '')
+    .split(',')
+    .map((u) => u.trim())
+    .filter(Boolean);
+  if (urls.length > 0 && !env.DATABASE_URL) {
+    throw new Error('DATABASE_READ_URL needs DATABASE_URL (PostgreSQL): the embedded PGlite store has no replicas');
+  }
+  urls.forEach((u, i) => {
+    if (!POSTGRES_URL.test(u))
+      throw new Error(`DATABASE_READ_URL entry ${i + 1} must start with postgres:// or postgresql://`);
+  });
+  return urls;
+}
+
 function databaseConfig(env: Env): DatabaseConfig {
   const allowEmbedded = boolean(env, 'ALLOW_EMBEDDED_DATABASE', false);
   const url = env.DATABASE_URL;
+  const replicas = readUrls(env);
   if (url) {
-    if (!/^postgres(ql)?:\/\//.test(url)) {
+    if (!POSTGRES_URL.test(url)) {
       throw new Error('DATABASE_URL must start with postgres:// or postgresql://');
     }
     return {
@@ -96,6 +121,8 @@ function databaseConfig(env: Env): DatabaseConfig {
       poolMax: integer(env, 'DB_POOL_MAX', 10, 1, 1000),
       connectTimeoutSeconds: integer(env, 'DB_CONNECT_TIMEOUT_S', 5, 1, 300),
       statementTimeoutMs: integer(env, 'DB_STATEMENT_TIMEOUT_MS', 5000, 100, 600_000),
+      readUrls: replicas,
+      readRetryMs: integer(env, 'DB_READ_RETRY_MS', 5000, 100, 600_000),
     };
   }
   // PGlite runs PostgreSQL with fsync off and its Node filesystem's sync is a
@@ -144,6 +171,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
       handlerTimeoutMs: integer(env, 'HANDLER_TIMEOUT_MS', 8_000, 100, 600_000),
     },
     shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 9_000, 100, 600_000),
+    shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', 1_000, 0, 600_000),
     limits: limitsConfig(env),
   });
 }

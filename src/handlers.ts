@@ -21,14 +21,19 @@ export function createHandlers(
   spec: ServedSpec,
   docsPath?: string,
 ): Handlers {
-  const { db } = database;
-  const availability = createAvailabilityQueries(db);
+  // `db` is the primary: writes, the 3-hour rule, reads that must see the
+  // latest commit. `reads.route(make)` builds reads that may lag and sends
+  // them to a replica if there is one (src/db/read-replicas.ts); new
+  // read-only queries (the event feed's pages) belong there too.
+  const { db, reads } = database;
+  const orderReads = { lagging: reads.route(createOrderRepository), current: createOrderRepository(db) };
   const handlers: Handlers = {
-    ...createOrderHandlers(createOrderRepository(db), createOrderWrites(db, idempotency)),
-    ...createAvailabilityHandlers(availability),
-    ...createServiceHandlers(createServiceRepository(db), createServiceWrites(db, idempotency)),
+    ...createOrderHandlers(orderReads, createOrderWrites(db, idempotency)),
+    ...createAvailabilityHandlers(reads.route(createAvailabilityQueries)),
+    ...createServiceHandlers(reads.route(createServiceRepository), createServiceWrites(db, idempotency)),
     ...createProbeHandlers(database.ping),
     ...createContractHandlers(spec, docsPath),
   };
-  return withNearestAvailable(handlers, availability);
+  // A 409's nearestAvailable must count the order that has just won the slot: the primary.
+  return withNearestAvailable(handlers, createAvailabilityQueries(db));
 }

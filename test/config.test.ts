@@ -24,9 +24,26 @@ t.test('DATABASE_URL switches to PostgreSQL, with pool and timeouts', async (t) 
     poolMax: 20,
     connectTimeoutSeconds: 5,
     statementTimeoutMs: 5000,
+    readUrls: [],
+    readRetryMs: 5000,
   });
   t.equal(config.port, 8080);
   t.equal(config.host, '0.0.0.0');
+});
+
+t.test('DATABASE_READ_URL names one or more replicas; PGlite has none and refuses it', async (t) => {
+  const primary = { DATABASE_URL: 'postgres://u@db:5432/orders' };
+  const config = loadConfig({ ...primary, DATABASE_READ_URL: 'postgres://u@r1/orders, postgres://u@r2/orders' });
+  t.match(config.database, { readUrls: ['postgres://u@r1/orders', 'postgres://u@r2/orders'], readRetryMs: 5000 });
+  t.throws(
+    () => loadConfig({ DATABASE_READ_URL: 'postgres://u@r1/orders' }),
+    /^DATABASE_READ_URL needs DATABASE_URL \(PostgreSQL\): the embedded PGlite store has no replicas$/,
+  );
+  t.throws(
+    () => loadConfig({ ...primary, DATABASE_READ_URL: 'postgres://u@r1/orders,mysql://r2' }),
+    /DATABASE_READ_URL entry 2 must start with postgres:\/\//,
+  );
+  t.throws(() => loadConfig({ ...primary, DB_READ_RETRY_MS: '5' }), /DB_READ_RETRY_MS must be an integer/);
 });
 
 t.test('API_KEYS holds token:scope entries; without it authentication is off', async (t) => {

@@ -12,8 +12,9 @@ import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
 import type { DatabaseConfig } from '../config.js';
 import { lockDataDir } from './data-dir-lock.js';
-import { namingDatabaseUrl } from './database-url.js';
+import { namingDatabaseUrl, redactedUrl } from './database-url.js';
 import { preparingAll } from './prepared-statements.js';
+import { primaryOnly, type ReadRouting, readReplicas } from './read-replicas.js';
 import { seedSampleData } from './sample-data.js';
 import * as schema from './schema.js';
 
@@ -33,7 +34,10 @@ export async function rowsOf<Row>(result: Promise<unknown>): Promise<Row[]> {
 }
 
 export interface DatabaseHandle {
+  /** The primary: every write, and every read that must see the latest commit. */
   db: Database;
+  /** Reads that may lag behind the primary, routed to replicas if DATABASE_READ_URL names any. */
+  reads: ReadRouting;
   kind: DatabaseConfig['kind'];
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>;
@@ -52,11 +56,15 @@ export interface OpenOptions {
    * The server passes SAMPLE_DATA; tests and benchmarks get them by default.
    */
   sampleData?: boolean;
+  /** Told when a read replica failed and its reads go to the primary for a while. */
+  onReplicaDown?: (url: string, error: unknown) => void;
 }
 
 export async function openDatabase(config: DatabaseConfig, options: OpenOptions = {}): Promise<DatabaseHandle> {
   const sampleData = options.sampleData ?? true;
-  return config.kind === 'pglite' ? openPglite(config.dataDir, sampleData) : openPostgres(config, sampleData);
+  return config.kind === 'pglite'
+    ? openPglite(config.dataDir, sampleData)
+    : openPostgres(config, sampleData, options.onReplicaDown);
 }
 
 /** The directory a PGlite dataDir is stored in, if on the filesystem (not memory:// or a browser store). */
@@ -76,6 +84,7 @@ async function openPglite(dataDir: string, sampleData: boolean): Promise<Databas
     if (sampleData) await seedSampleData(db as unknown as Database);
     return {
       db: db as unknown as Database,
+      reads: primaryOnly(db as unknown as Database),
       kind: 'pglite',
       ping: async () => void (await client.query('select 1')),
       close: async () => {
@@ -92,13 +101,17 @@ async function openPglite(dataDir: string, sampleData: boolean): Promise<Databas
   }
 }
 
-async function openPostgres(config: PostgresConfig, sampleData: boolean): Promise<DatabaseHandle> {
+async function openPostgres(
+  config: PostgresConfig,
+  sampleData: boolean,
+  onReplicaDown?: OpenOptions['onReplicaDown'],
+): Promise<DatabaseHandle> {
   try {
     await migrateUnderLock(postgres(config.url, { ...clientOptions(config), max: 1 }), sampleData);
   } catch (error) {
     throw namingDatabaseUrl(error, config.url);
   }
-  return connectPostgres(config);
+  return connectPostgres(config, onReplicaDown);
 }
 
 function clientOptions(config: PostgresConfig) {
@@ -117,14 +130,32 @@ function clientOptions(config: PostgresConfig) {
 }
 
 /** A pooled PostgreSQL handle, without migrating: the server may not even be up yet. */
-export function connectPostgres(config: PostgresConfig): DatabaseHandle {
-  const client = postgres(config.url, { ...clientOptions(config), max: config.poolMax, idle_timeout: 60 });
-  const db = drizzlePostgres({ client: preparingAll(client), schema });
+export function connectPostgres(config: PostgresConfig, onReplicaDown?: OpenOptions['onReplicaDown']): DatabaseHandle {
+  const pool = (url: string) => {
+    const client = postgres(url, { ...clientOptions(config), max: config.poolMax, idle_timeout: 60 });
+    return { client, db: drizzlePostgres({ client: preparingAll(client), schema }) as unknown as Database };
+  };
+  const primary = pool(config.url);
+  // Replicas are connected lazily, like the primary: one that is down at start costs nothing but its reads.
+  const readUrls = config.readUrls ?? [];
+  const replicas = readUrls.map(pool);
+  const reads =
+    replicas.length === 0
+      ? primaryOnly(primary.db)
+      : readReplicas(
+          primary.db,
+          replicas.map((r) => r.db),
+          {
+            retryMs: config.readRetryMs ?? 5000,
+            onDown: (index, error) => onReplicaDown?.(redactedUrl(readUrls[index]!), error),
+          },
+        );
   return {
-    db: db as unknown as Database,
+    db: primary.db,
+    reads,
     kind: 'postgres',
-    ping: async () => void (await db.execute(sql`select 1`)),
-    close: () => client.end({ timeout: 5 }),
+    ping: async () => void (await primary.db.execute(sql`select 1`)),
+    close: async () => void (await Promise.all([primary, ...replicas].map((p) => p.client.end({ timeout: 5 })))),
   };
 }
 

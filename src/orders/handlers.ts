@@ -42,12 +42,21 @@ function changed(reply: FastifyReply, orderId: string, row: OrderRow | undefined
   return order;
 }
 
-export function createOrderHandlers(repository: OrderRepository, writes: OrderWrites) {
+/**
+ * Order reads: `lagging` may run on a replica, `current` always sees the
+ * latest commit (the primary; both are the same without replicas).
+ */
+export interface OrderReads {
+  lagging: OrderRepository;
+  current: OrderRepository;
+}
+
+export function createOrderHandlers({ lagging, current }: OrderReads, writes: OrderWrites) {
   return {
     async listOrders(request) {
       const query = listQuery(request.query);
       // One row more than the page tells whether another page follows.
-      const rows = await repository.list({ ...query, limit: query.limit + 1 });
+      const rows = await lagging.list({ ...query, limit: query.limit + 1 });
       const page = rows.slice(0, query.limit);
       const last = page.at(-1);
       return {
@@ -66,12 +75,15 @@ export function createOrderHandlers(repository: OrderRepository, writes: OrderWr
     },
 
     async getOrder(request, reply: FastifyReply) {
-      const row = await repository.get(BigInt(request.params.orderId));
+      // A revalidation (If-None-Match) reads the primary: a client that has
+      // just changed the order must not be told 304 by a replica behind it.
+      const ifNoneMatch = request.headers['if-none-match'];
+      const row = await (ifNoneMatch === undefined ? lagging : current).get(BigInt(request.params.orderId));
       if (!row) throw new NotFoundError('Order', request.params.orderId);
       const order = toApiOrder(row);
       const etag = etagOf(order);
       reply.header('etag', etag);
-      if (ifNoneMatchHits(request.headers['if-none-match'], etag)) {
+      if (ifNoneMatchHits(ifNoneMatch, etag)) {
         reply.code(304);
         return undefined;
       }
