@@ -8,7 +8,7 @@
 import { buildApp } from './app.js';
 import { type Config, loadConfig } from './config.js';
 import { type DatabaseHandle, openDatabase } from './db/client.js';
-import { stopAccepting } from './http/socket/drain.js';
+import { drainable } from './http/socket/drain.js';
 import { assertCanListen } from './port-check.js';
 
 // Replica failures are logged through the app's logger, which exists only once the database is open.
@@ -40,6 +40,7 @@ async function start() {
 }
 
 const { config, database, app } = await start();
+const drain = drainable(app);
 
 let stopping = false;
 async function stop(signal: string): Promise<void> {
@@ -50,7 +51,7 @@ async function stop(signal: string): Promise<void> {
     app.log.error({ timeoutMs: config.shutdownTimeoutMs }, 'shutdown overran its deadline; exiting');
     process.exit(1);
   }, config.shutdownTimeoutMs).unref();
-  await stopAccepting(app.server, config.shutdownGraceMs);
+  await drain.stopAccepting(config.shutdownGraceMs);
   // Node closes the connections that are idle when the server closes, but
   // not those that become idle later (a request in flight at the signal,
   // whose client keeps the connection alive): without this, close waits

@@ -7,7 +7,15 @@
 // held there by a table lock (helpers/create-load.ts), not caught by timing.
 import postgres from 'postgres';
 import t from 'tap';
-import { createLoad, holdCreates, inFlightAt, logged, waitingOnLocks } from './helpers/create-load.js';
+import {
+  type Create,
+  createLoad,
+  holdCreates,
+  inFlightAt,
+  logged,
+  serviceCreateLoad,
+  waitingOnLocks,
+} from './helpers/create-load.js';
 import { serverUrl } from './helpers/database.js';
 import { nginxInstalled, type Proxied, startNginx } from './helpers/nginx.js';
 import { refusesConnections } from './helpers/raw-http.js';
@@ -139,9 +147,13 @@ t.test('deploy/nginx.conf in front of three service processes on one PostgreSQL'
     t.comment(`${unavailable.length} answered 503, ${caught.length} of them held at the kill`);
   });
 
-  t.test('SIGTERM under a load of creates: those in flight finish 201, nothing is lost, it exits 0', async (t) => {
+  t.test('SIGTERM under a load of creates: those in flight finish 201, no request fails, it exits 0', async (t) => {
     const load = createLoad(nginx.url, 6, TERM_FROM);
     t.teardown(load.stop);
+    // POSTs the lock does not hold: nginx keeps writing them on its pooled
+    // connections to the stopping process while it drains.
+    const unheld = serviceCreateLoad(nginx.url, 6);
+    t.teardown(unheld.stop);
     const ids = () => load.sent.map((c) => c.id);
     const served = (s: ServiceProcess, from = 0) => load.sent.filter((c) => c.startedAt > from && logged(s, c.id));
     await waitFor('both left serving creates', () => survivors.every((s) => served(s).length >= 5), 20_000);
@@ -154,13 +166,14 @@ t.test('deploy/nginx.conf in front of three service processes on one PostgreSQL'
       async () => inFlightAt(stopping, ids()).length > 0 && (await waitingOnLocks(sql)) === inFlightAnywhere(ids()),
     );
     const inFlight = inFlightAt(stopping, ids());
+    const signalledAt = Date.now();
     stopping.kill('SIGTERM');
     await waitFor('the stopping process refusing connections', () => refusesConnections(stopping.url));
     await release();
     t.same(await stopping.exited, { code: 0, signal: null }, 'the stopped process exited 0');
     const exitedAt = Date.now();
     await waitFor('the last one serving after', () => served(last, exitedAt).length >= 10);
-    await load.stop();
+    await Promise.all([load.stop(), unheld.stop()]);
     // Its log lines arrive through a pipe, possibly after its answers and its exit.
     await waitFor('its log read', () => stopping.logs.some((l) => l.msg === 'stopped'));
 
@@ -171,20 +184,17 @@ t.test('deploy/nginx.conf in front of three service processes on one PostgreSQL'
       [],
       'each completed in the process that was stopping',
     );
+    // A process that closed an idle pooled connection just as nginx wrote a
+    // POST on it would cost that POST a 503 (nginx does not resend a POST it
+    // has written): while it drains, it answers on them instead (drain.ts).
+    const failed = (sent: Create[]) => sent.filter((c) => c.status !== 201).map((c) => `${c.id}: ${c.status}`);
+    t.same(failed(load.sent), [], `all ${load.sent.length} creates of orders answered 201`);
+    const drainedBy = (id: string) => logged(stopping, id, 'request completed') > 0;
     t.same(
-      load.sent.filter((c) => c.status !== 201 && c.status !== 503),
+      failed(unheld.sent),
       [],
-      'every create was answered 201, or 503 by nginx',
+      `all ${unheld.sent.length} creates of services answered 201, ${unheld.sent.filter((c) => drainedBy(c.id) && c.startedAt > signalledAt).length} by the stopping process after the signal`,
     );
-    // nginx may write a create on a pooled connection just as the stopping
-    // process closes it as idle; it does not resend a POST, so it answers 503.
-    const unavailable = load.sent.filter((c) => c.status === 503);
-    const proxied = await proxiedAll(unavailable.map((c) => c.id));
-    for (const c of unavailable) {
-      t.same(servedBy(c.id), [], `${c.id}, answered 503, reached no process`);
-      t.same(proxied.get(c.id)?.upstreams, [hosts[services.indexOf(stopping)]], `${c.id} went to the stopping one`);
-      t.ok(c.startedAt < exitedAt, `${c.id} was sent before it exited`);
-    }
     const stored = await sql<{ id: string }[]>`
       select id::text from orders where datetime >= ${TERM_FROM} and datetime < ${AFTER_TERM}`;
     t.same(
@@ -195,7 +205,7 @@ t.test('deploy/nginx.conf in front of three service processes on one PostgreSQL'
         .sort(),
       'the orders stored are exactly those acknowledged',
     );
-    t.comment(`${inFlight.length} in flight at the stop; ${unavailable.length} answered 503`);
+    t.comment(`${inFlight.length} in flight at the stop`);
   });
 
   t.test('all down: nginx answers 503 problem+json with Retry-After', async (t) => {

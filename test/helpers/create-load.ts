@@ -46,6 +46,39 @@ export function createLoad(url: string, clients: number, first: Date) {
   };
 }
 
+/**
+ * POST /services from `clients` clients at once until stop(): creates that
+ * the table lock of holdCreates does not hold, so they keep flowing over
+ * pooled connections while a process drains.
+ */
+export function serviceCreateLoad(url: string, clients: number) {
+  const load = ++loads;
+  const sent: Create[] = [];
+  let stopped = false;
+  const client = async () => {
+    while (!stopped) {
+      const create: Create = { id: `services${load}-${sent.length}`, datetime: '', startedAt: Date.now() };
+      sent.push(create);
+      const res = await sendChecked(url, {
+        method: 'POST',
+        path: '/services',
+        headers: { 'x-request-id': create.id },
+        body: { name: `Drain check ${create.id}` },
+      });
+      create.status = res.status;
+      create.body = res.body;
+    }
+  };
+  const running = Promise.all(Array.from({ length: clients }, client));
+  return {
+    sent,
+    async stop() {
+      stopped = true;
+      await running;
+    },
+  };
+}
+
 /** How many times `service` logged `msg` for request `id`. */
 export const logged = (service: ServiceProcess, id: string, msg = 'incoming request') =>
   service.logs.filter((l) => l.reqId === id && l.msg === msg).length;

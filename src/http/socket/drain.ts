@@ -4,25 +4,37 @@
 // nginx never resends a POST it has written, so its client would get a 503
 // for a request no process saw (test/load-balancer.test.ts). Instead, for
 // a grace period every request that arrives on an open connection is
-// served, with `Connection: close`, so the client itself drops the
-// connection after the answer; the grace ends early once none is left.
-// Then Fastify's close closes whatever is still idle (src/server.ts).
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+// served, and every answer from the signal on (those in flight at it too)
+// carries `Connection: close`, so the client itself drops the connection
+// after it; the grace ends early once no connection is left. Then Fastify's
+// close closes whatever is still idle (src/server.ts).
 import net from 'node:net';
+import type { FastifyInstance } from 'fastify';
 
 const POLL_MS = 50;
 
-const openConnections = (server: Server) =>
-  new Promise<number>((resolve) => server.getConnections((error, count) => resolve(error ? 0 : count)));
+export interface Drain {
+  /** Resolves when the grace period is over, or no connection is left open. */
+  stopAccepting(graceMs: number): Promise<void>;
+}
 
-export async function stopAccepting(server: Server, graceMs: number): Promise<void> {
-  // Before Fastify's own handler: every answer from now on closes its connection.
-  server.prependListener('request', (_request: IncomingMessage, response: ServerResponse) => {
-    response.setHeader('connection', 'close');
+/** Call before the app is ready (it adds a hook). */
+export function drainable(app: FastifyInstance): Drain {
+  let draining = false;
+  app.addHook('onSend', (_request, reply, payload, done) => {
+    if (draining) reply.header('connection', 'close');
+    done(null, payload);
   });
-  // net.Server's close only: http.Server's also closes every idle connection at once.
-  net.Server.prototype.close.call(server);
-  for (const deadline = Date.now() + graceMs; Date.now() < deadline && (await openConnections(server)) > 0; ) {
-    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-  }
+  const openConnections = () =>
+    new Promise<number>((resolve) => app.server.getConnections((error, count) => resolve(error ? 0 : count)));
+  return {
+    async stopAccepting(graceMs) {
+      draining = true;
+      // net.Server's close only: http.Server's also closes every idle connection at once.
+      net.Server.prototype.close.call(app.server);
+      for (const deadline = Date.now() + graceMs; Date.now() < deadline && (await openConnections()) > 0; ) {
+        await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+      }
+    },
+  };
 }
