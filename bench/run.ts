@@ -4,12 +4,16 @@
 // bench/results/latest.json and a chart of the ratios (ratios.svg).
 //   npm run bench -- --duration 5 --rounds 3 --processes 1,2,4 --profile
 //   npm run bench:smoke      (CI: a few seconds, fails on any failed request)
+//   npm run bench -- --databases postgres --replicas   (a primary and a hot
+//     standby of the benchmark's own; the service reads from the standby)
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { startReplicaSet } from '../test/helpers/standby.js';
 import { ratioChart } from './lib/chart.js';
+import { cpuSeconds, postmasterPid } from './lib/cpu.js';
 import { type BenchDatabase, pgliteBenchDatabase, postgresBenchDatabase } from './lib/database.js';
-import { type LoadOptions, measure, type Run, summarise } from './lib/measure.js';
+import { type LoadOptions, type Meters, measure, type Run, summarise } from './lib/measure.js';
 import { BASELINE, type Running, SERVICE, startServer } from './lib/processes.js';
 import { type Comparison, compare, conditions, type Report, type ScaleOut, table } from './lib/report.js';
 import { WORKLOADS, type WorkloadName } from './lib/workloads.js';
@@ -25,6 +29,7 @@ const { values: args } = parseArgs({
     processes: { type: 'string', default: '1,2,4' },
     workloads: { type: 'string', default: WORKLOADS.join(',') },
     profile: { type: 'boolean', default: false },
+    replicas: { type: 'boolean', default: false },
     out: { type: 'string', default: 'bench/results' },
     'database-url': {
       type: 'string',
@@ -64,7 +69,7 @@ function comparisons(database: BenchDatabase['kind'], results: Results): Compari
 }
 
 /** Both servers stay up; each round runs every workload on both, alternating who goes first. */
-async function onPostgres(db: BenchDatabase): Promise<Comparison[]> {
+async function onPostgres(db: BenchDatabase, dbMeters: Meters): Promise<Comparison[]> {
   const service = await startServer(SERVICE, db.env, nodeArgs('service-postgres'));
   const baseline = await startServer(BASELINE, db.env, nodeArgs('baseline-postgres'));
   const results = empty();
@@ -73,10 +78,12 @@ async function onPostgres(db: BenchDatabase): Promise<Comparison[]> {
       const order = round % 2 === 0 ? (['service', 'baseline'] as const) : (['baseline', 'service'] as const);
       for (const workload of workloads) {
         for (const name of order) {
-          const urls = [(name === 'service' ? service : baseline).url];
+          const server = name === 'service' ? service : baseline;
+          const urls = [server.url];
           if (round === 0) await measure(urls, workload, db, warmUp);
           results[name][workload] ??= [];
-          results[name][workload].push(await measure(urls, workload, db, load));
+          const meters = { node: () => cpuSeconds(server.pid), ...dbMeters };
+          results[name][workload].push(await measure(urls, workload, db, load, meters));
         }
       }
     }
@@ -124,17 +131,50 @@ async function scaleOut(db: BenchDatabase): Promise<ScaleOut[]> {
 }
 
 const report: Report = {
-  conditions: conditions({ smoke, rounds, ...load, seededOrders: orders, databases: args.databases }),
+  conditions: conditions({
+    smoke,
+    rounds,
+    ...load,
+    seededOrders: orders,
+    databases: args.databases,
+    readReplica: args.replicas ? 'a hot standby of its own (DATABASE_READ_URL); baseline on the primary' : 'none',
+  }),
   comparisons: [],
   scaleOut: [],
 };
+/**
+ * --replicas: the benchmark's own primary and hot standby (test/helpers/standby.ts),
+ * the bench database on the primary, the service's reads on the standby; their CPU is metered.
+ */
+async function replicaSetDatabase(): Promise<{ db: BenchDatabase; meters: Meters }> {
+  const teardowns: (() => Promise<void> | void)[] = [];
+  const set = await startReplicaSet({ teardown: (fn) => void teardowns.push(fn) }, { durable: true });
+  const db = await postgresBenchDatabase(set.primaryUrl, orders);
+  await set.caughtUp();
+  const readUrl = new URL(db.env.DATABASE_URL!);
+  readUrl.host = new URL(set.standbyUrl).host;
+  const meters = {
+    primary: () => cpuSeconds(postmasterPid(set.primaryDir)),
+    standby: () => cpuSeconds(postmasterPid(set.standbyDir)),
+  };
+  const drop = async () => {
+    await db.drop();
+    for (const teardown of teardowns) await teardown();
+  };
+  return { db: { ...db, env: { ...db.env, DATABASE_READ_URL: readUrl.toString() }, drop }, meters };
+}
+
 for (const kind of args.databases.split(',')) {
-  const db =
-    kind === 'pglite' ? await pgliteBenchDatabase(orders) : await postgresBenchDatabase(args['database-url'], orders);
+  const { db, meters } =
+    kind === 'pglite'
+      ? { db: await pgliteBenchDatabase(orders), meters: {} }
+      : args.replicas
+        ? await replicaSetDatabase()
+        : { db: await postgresBenchDatabase(args['database-url'], orders), meters: {} };
   report.conditions[`${kind}Version`] = db.version;
   try {
     process.stderr.write(`bench: ${db.kind}, ${rounds} round(s) of ${load.durationS} s per workload and server\n`);
-    report.comparisons.push(...(kind === 'pglite' ? await onPglite(db) : await onPostgres(db)));
+    report.comparisons.push(...(kind === 'pglite' ? await onPglite(db) : await onPostgres(db, meters)));
     if (kind === 'postgres') report.scaleOut = await scaleOut(db);
   } finally {
     await db.drop();

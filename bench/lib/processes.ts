@@ -11,6 +11,7 @@ export const BASELINE = 'bench/baseline.ts';
 
 export interface Running {
   url: string;
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -56,6 +57,7 @@ export async function startServer(
   await waitUntilUp(url, child, () => tail);
   return {
     url,
+    pid: child.pid!,
     async stop() {
       if (child.exitCode !== null) return;
       const exited = new Promise((resolve) => child.once('exit', resolve));

@@ -79,6 +79,14 @@ export function table(report: Report): string {
           ? `  (${c.service.failures + c.baseline.failures} failed requests)`
           : ''),
     );
+    for (const [name, s] of [
+      ['service', c.service],
+      ['baseline', c.baseline],
+    ] as const) {
+      if (!s.cpuMs) continue;
+      const costs = Object.entries(s.cpuMs).map(([meter, ms]) => `${meter} ${ms.toFixed(3)}`);
+      lines.push(`${''.padEnd(19)} | CPU ms per request, ${name} run: ${costs.join(', ')}`);
+    }
   }
   if (report.scaleOut.length > 0) {
     lines.push('', 'service processes on one PostgreSQL | workload | req/s  p50 ms  p99 ms | × one process');

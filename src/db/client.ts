@@ -12,7 +12,7 @@ import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
 import type { DatabaseConfig } from '../config.js';
 import { lockDataDir } from './data-dir-lock.js';
-import { namingDatabaseUrl, redactedUrl } from './database-url.js';
+import { namingDatabaseUrl } from './database-url.js';
 import { preparingAll } from './prepared-statements.js';
 import { primaryOnly, type ReadRouting, readReplicas } from './read-replicas.js';
 import { seedSampleData } from './sample-data.js';
@@ -133,23 +133,12 @@ function clientOptions(config: PostgresConfig) {
 export function connectPostgres(config: PostgresConfig, onReplicaDown?: OpenOptions['onReplicaDown']): DatabaseHandle {
   const pool = (url: string) => {
     const client = postgres(url, { ...clientOptions(config), max: config.poolMax, idle_timeout: 60 });
-    return { client, db: drizzlePostgres({ client: preparingAll(client), schema }) as unknown as Database };
+    return { url, client, db: drizzlePostgres({ client: preparingAll(client), schema }) as unknown as Database };
   };
   const primary = pool(config.url);
-  // Replicas are connected lazily, like the primary: one that is down at start costs nothing but its reads.
-  const readUrls = config.readUrls ?? [];
-  const replicas = readUrls.map(pool);
-  const reads =
-    replicas.length === 0
-      ? primaryOnly(primary.db)
-      : readReplicas(
-          primary.db,
-          replicas.map((r) => r.db),
-          {
-            retryMs: config.readRetryMs ?? 5000,
-            onDown: (index, error) => onReplicaDown?.(redactedUrl(readUrls[index]!), error),
-          },
-        );
+  // Connected lazily, like the primary: a replica down at start costs nothing but a fallback.
+  const replicas = (config.readUrls ?? []).map(pool);
+  const reads = readReplicas(primary.db, replicas, { retryMs: config.readRetryMs ?? 5000, onDown: onReplicaDown });
   return {
     db: primary.db,
     reads,

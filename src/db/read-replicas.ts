@@ -8,6 +8,7 @@
 // tries it again. Lag is not measured: a replica that is up serves what it
 // has replayed (postgres.js reconnects by itself once it is back).
 import type { Database } from './client.js';
+import { redactedUrl } from './database-url.js';
 import { isDatabaseUnavailable } from './errors.js';
 
 export interface ReadRouting {
@@ -24,13 +25,19 @@ export const primaryOnly = (db: Database): ReadRouting => ({ route: (make) => ma
 
 export interface ReplicaOptions {
   retryMs: number;
-  /** Called when replica `index` (of DATABASE_READ_URL) failed and is left alone for a while. */
-  onDown?: (index: number, error: unknown) => void;
+  /** Told, with the replica's URL (password redacted), when it failed and is left alone for a while. */
+  onDown?: ((url: string, error: unknown) => void) | undefined;
 }
 
 type Method = (...args: unknown[]) => Promise<unknown>;
 
-export function readReplicas(primary: Database, replicas: Database[], options: ReplicaOptions): ReadRouting {
+/** Reads on `replicas` in turn, falling back to `primary`; primaryOnly when there are none. */
+export function readReplicas(
+  primary: Database,
+  replicas: { url: string; db: Database }[],
+  options: ReplicaOptions,
+): ReadRouting {
+  if (replicas.length === 0) return primaryOnly(primary);
   const downUntil = replicas.map(() => 0);
   let next = 0;
   /** The next replica in turn that is not left alone, if any. */
@@ -48,7 +55,7 @@ export function readReplicas(primary: Database, replicas: Database[], options: R
   return {
     route<Reads extends object>(make: (db: Database) => Reads): Reads {
       const onPrimary = make(primary) as Record<string, Method>;
-      const onReplicas = replicas.map((db) => make(db) as Record<string, Method>);
+      const onReplicas = replicas.map(({ db }) => make(db) as Record<string, Method>);
       const routed: Record<string, Method> = {};
       for (const name of Object.keys(onPrimary)) {
         routed[name] = async (...args) => {
@@ -59,7 +66,7 @@ export function readReplicas(primary: Database, replicas: Database[], options: R
           } catch (error) {
             if (!isDatabaseUnavailable(error)) throw error;
             downUntil[index] = Date.now() + options.retryMs;
-            options.onDown?.(index, error);
+            options.onDown?.(redactedUrl(replicas[index]!.url), error);
             return onPrimary[name]!(...args);
           }
         };

@@ -30,6 +30,9 @@ const pg = (bin: string, args: string[]) => run(...command(bin, args), { timeout
 export interface ReplicaSet {
   primaryUrl: string;
   standbyUrl: string;
+  /** The servers' data directories (their postmaster.pid names the process). */
+  primaryDir: string;
+  standbyDir: string;
   /** Resolves once the standby has replayed everything the primary has written so far. */
   caughtUp(): Promise<void>;
   /** Stops replaying WAL on the standby (it keeps serving what it has), and starts again. */
@@ -42,15 +45,18 @@ export interface ReplicaSet {
   stop(): Promise<void>;
 }
 
-const SETTINGS = (port: number, socketDir: string) => [
+const SETTINGS = (port: number, socketDir: string, durable: boolean) => [
   `-c listen_addresses=127.0.0.1 -c port=${port} -c unix_socket_directories=${socketDir}`,
-  // A throw-away cluster: durability costs time and buys nothing here.
-  '-c fsync=off -c full_page_writes=off -c shared_buffers=16MB -c max_connections=60',
-  '-c wal_level=replica -c max_wal_senders=4 -c hot_standby=on',
+  '-c max_connections=60 -c wal_level=replica -c max_wal_senders=4 -c hot_standby=on',
+  // A throw-away cluster for tests: durability costs time and buys nothing there.
+  durable ? '-c shared_buffers=128MB' : '-c fsync=off -c full_page_writes=off -c shared_buffers=16MB',
 ];
 
-/** Starts a primary and a standby of it; both are stopped and removed when `t` ends. */
-export async function startReplicaSet(t: Teardown): Promise<ReplicaSet> {
+/**
+ * Starts a primary and a standby of it; both are stopped and removed when `t` ends.
+ * `durable`: fsync on, as in production (a benchmark's commits should cost what they cost).
+ */
+export async function startReplicaSet(t: Teardown, { durable = false } = {}): Promise<ReplicaSet> {
   const dir = mkdtempSync(join(tmpdir(), 'order-service-standby-'));
   if (asRoot) {
     const [uid, gid] = ['-u', '-g'].map((f) => Number(execFileSync('id', [f, 'postgres'], { encoding: 'utf8' })));
@@ -59,7 +65,18 @@ export async function startReplicaSet(t: Teardown): Promise<ReplicaSet> {
   const [primaryDir, standbyDir] = [join(dir, 'primary'), join(dir, 'standby')];
   const [primaryPort, standbyPort] = [await freePort(), await freePort()];
   const start = (data: string, port: number) =>
-    pg('pg_ctl', ['-D', data, '-l', `${data}.log`, '-w', '-t', '30', '-o', SETTINGS(port, dir).join(' '), 'start']);
+    pg('pg_ctl', [
+      '-D',
+      data,
+      '-l',
+      `${data}.log`,
+      '-w',
+      '-t',
+      '30',
+      '-o',
+      SETTINGS(port, dir, durable).join(' '),
+      'start',
+    ]);
   const stopSync = (data: string) => {
     if (existsSync(join(data, 'postmaster.pid')))
       spawnSync(...command('pg_ctl', ['-D', data, '-m', 'immediate', 'stop']));
@@ -109,6 +126,8 @@ export async function startReplicaSet(t: Teardown): Promise<ReplicaSet> {
   return {
     primaryUrl,
     standbyUrl,
+    primaryDir,
+    standbyDir,
     async caughtUp() {
       const [primary] = await query<{ lsn: string }>(primaryUrl, 'select pg_current_wal_lsn()::text as lsn');
       await waitFor('replayed up to the primary', async () => {
