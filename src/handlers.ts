@@ -8,6 +8,7 @@ import type { DatabaseHandle } from './db/client.js';
 import { createProbeHandlers } from './health/probes.js';
 import type { Handlers } from './http/types.js';
 import type { IdempotencyStore } from './idempotency/store.js';
+import { type Metrics, metricsHandler } from './metrics/index.js';
 import { createOrderHandlers } from './orders/handlers.js';
 import { createOrderRepository } from './orders/repository.js';
 import { createOrderWrites } from './orders/writes.js';
@@ -20,6 +21,8 @@ export function createHandlers(
   idempotency: IdempotencyStore,
   spec: ServedSpec,
   docsPath?: string,
+  /** What GET /metrics serves; none: a 404 (METRICS off or on a port of its own). */
+  metrics?: Metrics,
 ): Handlers {
   const { db } = database;
   const availability = createAvailabilityQueries(db);
@@ -29,6 +32,7 @@ export function createHandlers(
     ...createServiceHandlers(createServiceRepository(db), createServiceWrites(db, idempotency)),
     ...createProbeHandlers(database.ping),
     ...createContractHandlers(spec, docsPath),
+    getMetrics: metricsHandler(metrics),
   };
   return withNearestAvailable(handlers, availability);
 }

@@ -8,6 +8,7 @@ import { buildApp } from './app.js';
 import { type Config, loadConfig } from './config.js';
 import { type DatabaseHandle, openDatabase } from './db/client.js';
 import { assertCanListen } from './port-check.js';
+import { startTracing, type Tracing } from './tracing/provider.js';
 
 /** Configuration, database and app, or one line saying why not (no stack trace for a newcomer to decode). */
 async function start() {
@@ -15,22 +16,26 @@ async function start() {
     const config = loadConfig();
     // Before the database: a port in use must not cost a lock and a migration first.
     await assertCanListen(config.port, config.host);
+    // Before the database and the app: statements and requests find the tracer provider registered.
+    const tracing: Tracing | undefined = config.tracing ? startTracing() : undefined;
     const database = await openDatabase(config.database, { sampleData: config.sampleData });
     const app = await buildApp({
       database,
       apiKeys: config.apiKeys,
       http: config.http,
       limits: config.limits,
+      metrics: config.metrics,
+      tracing,
       logger: { level: config.logLevel },
     });
-    return { config, database, app };
+    return { config, database, app, tracing };
   } catch (error) {
     console.error(`order service cannot start: ${error instanceof Error ? error.message : String(error)}`);
     process.exit(1);
   }
 }
 
-const { config, database, app } = await start();
+const { config, database, app, tracing } = await start();
 
 let stopping = false;
 async function stop(signal: string): Promise<void> {
@@ -49,6 +54,8 @@ async function stop(signal: string): Promise<void> {
   await app.close();
   clearInterval(reaper);
   await database.close();
+  // The spans still buffered go out before the process does.
+  await tracing?.shutdown().catch((error: unknown) => app.log.warn({ err: error }, 'flushing traces failed'));
   app.log.info('stopped');
   process.exit(0);
 }

@@ -13,6 +13,7 @@ import postgres from 'postgres';
 import type { DatabaseConfig } from '../config.js';
 import { lockDataDir } from './data-dir-lock.js';
 import { namingDatabaseUrl } from './database-url.js';
+import { createActivity, type DatabaseActivity, observingPglite, observingPostgres } from './observed-driver.js';
 import { preparingAll } from './prepared-statements.js';
 import { seedSampleData } from './sample-data.js';
 import * as schema from './schema.js';
@@ -35,6 +36,8 @@ export async function rowsOf<Row>(result: Promise<unknown>): Promise<Row[]> {
 export interface DatabaseHandle {
   db: Database;
   kind: DatabaseConfig['kind'];
+  /** Statements and transactions in progress, counted for the metrics (observed-driver.ts). */
+  activity: DatabaseActivity;
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -71,12 +74,14 @@ async function openPglite(dataDir: string, sampleData: boolean): Promise<Databas
   const lock = directory === undefined ? undefined : lockDataDir(directory);
   try {
     const client = await PGlite.create(dataDir);
-    const db = drizzlePglite({ client, schema });
-    await migratePglite(db, { migrationsFolder });
+    await migratePglite(drizzlePglite({ client, schema }), { migrationsFolder });
+    const activity = createActivity(1);
+    const db = drizzlePglite({ client: observingPglite(client, activity), schema });
     if (sampleData) await seedSampleData(db as unknown as Database);
     return {
       db: db as unknown as Database,
       kind: 'pglite',
+      activity,
       ping: async () => void (await client.query('select 1')),
       close: async () => {
         try {
@@ -119,10 +124,12 @@ function clientOptions(config: PostgresConfig) {
 /** A pooled PostgreSQL handle, without migrating: the server may not even be up yet. */
 export function connectPostgres(config: PostgresConfig): DatabaseHandle {
   const client = postgres(config.url, { ...clientOptions(config), max: config.poolMax, idle_timeout: 60 });
-  const db = drizzlePostgres({ client: preparingAll(client), schema });
+  const activity = createActivity(config.poolMax);
+  const db = drizzlePostgres({ client: observingPostgres(preparingAll(client), activity), schema });
   return {
     db: db as unknown as Database,
     kind: 'postgres',
+    activity,
     ping: async () => void (await db.execute(sql`select 1`)),
     close: () => client.end({ timeout: 5 }),
   };
