@@ -22,7 +22,7 @@ export interface Scrape {
 const NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*/;
 const LABEL = /^([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\\n]|\\[\\"n])*)"(,)?/;
 
-function unescape(value: string): string {
+function unescapeLabel(value: string): string {
   return value.replace(/\\([\\"n])/g, (_, c: string) => (c === 'n' ? '\n' : c));
 }
 
@@ -48,7 +48,7 @@ function parseSample(line: string): Sample {
       const match = LABEL.exec(rest);
       if (!match) throw new Error(`prometheus: bad labels in ${JSON.stringify(line)}`);
       if (match[1]! in labels) throw new Error(`prometheus: label ${match[1]} twice in ${JSON.stringify(line)}`);
-      labels[match[1]!] = unescape(match[2]!);
+      labels[match[1]!] = unescapeLabel(match[2]!);
       rest = rest.slice(match[0].length);
       if (!match[3] && !rest.startsWith('}')) throw new Error(`prometheus: bad labels in ${JSON.stringify(line)}`);
     }
