@@ -222,6 +222,32 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Metrics for Prometheus
+         * @description The service's metrics in the Prometheus text exposition format
+         *     (`Content-Type: text/plain; version=0.0.4; charset=utf-8`): HTTP
+         *     requests by method, route template and status, orders created,
+         *     conflicts, idempotent replays, `503`s by cause, database activity
+         *     and the process. Open, like the probes, so that Prometheus scrapes it
+         *     without a key. `404` when the operator turned metrics off or serves
+         *     them on a port of their own (`METRICS`, see docs/operations.md).
+         */
+        get: operations["getMetrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/openapi.json": {
         parameters: {
             query?: never;
@@ -1681,6 +1707,48 @@ export interface operations {
                 };
             };
             503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getMetrics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The current value of every metric. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example # HELP order_service_orders_created_total Orders created (201 answers to POST /orders, replays excluded).
+                     *     # TYPE order_service_orders_created_total counter
+                     *     order_service_orders_created_total 42
+                     */
+                    "text/plain": string;
+                };
+            };
+            /** @description Metrics are off or served on a port of their own. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "There is no resource at /metrics: metrics are off or served on a port of their own (METRICS)."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     getOpenApiJson: {

@@ -16,6 +16,8 @@ import { registerCompression } from './limits/compression.js';
 import { registerRateLimit } from './limits/rate-limit.js';
 import { type LimitsOptions, resolveLimits } from './limits/settings.js';
 import { boundSlowReaders } from './limits/slow-readers.js';
+import { DEFAULT_METRICS, type MetricsSetting, registerMetrics } from './metrics/index.js';
+import type { Tracing } from './tracing/provider.js';
 
 export interface AppOptions {
   database: DatabaseHandle;
@@ -26,6 +28,10 @@ export interface AppOptions {
   docsPath?: string;
   /** Rate limits, compression, slow readers: src/limits/settings.ts (defaults there). */
   limits?: LimitsOptions;
+  /** Where GET /metrics is served (METRICS); default: on the service's port. */
+  metrics?: MetricsSetting;
+  /** Traces of requests and their statements; none: nothing of OpenTelemetry is registered. */
+  tracing?: Tracing;
 }
 
 // Expired idempotency keys are deleted this often (and once at start).
@@ -38,6 +44,8 @@ export async function buildApp({
   logger = false,
   docsPath,
   limits: limitOptions,
+  metrics: metricsSetting = DEFAULT_METRICS,
+  tracing,
 }: AppOptions): Promise<FastifyInstance> {
   const limits = { ...DEFAULT_HTTP, ...http };
   const app = Fastify({
@@ -45,6 +53,9 @@ export async function buildApp({
     logger: logger && { ...(logger === true ? {} : logger), redact: ['req.headers.authorization'] },
     ...httpServerOptions(limits),
   });
+  // Before any other hook or route, so that every request is traced and measured.
+  if (tracing) await (await import('./tracing/fastify.js')).traceRequests(app, tracing);
+  const { served } = registerMetrics(app, metricsSetting, database.activity);
   if (apiKeys.length === 0) {
     app.log.warn('API_KEYS is not set: authentication is off, every request is allowed');
   }
@@ -74,6 +85,7 @@ export async function buildApp({
     // and the quotes that keep example date-times strings for YAML 1.1 readers.
     { json: () => app.swagger() as unknown as Record<string, unknown>, yaml: () => specText },
     docsPath,
+    served,
   );
   await registerHttpLifecycle(app, {
     spec,

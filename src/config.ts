@@ -1,6 +1,8 @@
 // The service's configuration: read from the environment once, checked, typed
 // and frozen. A bad value stops the service at start with a message naming it.
 import { DEFAULT_LIMITS, type LimitsConfig } from './limits/settings.js';
+import { type MetricsSetting, parseMetricsSetting } from './metrics/settings.js';
+import { tracingRequested } from './tracing/provider.js';
 
 export type DatabaseConfig =
   | { kind: 'pglite'; dataDir: string }
@@ -46,6 +48,10 @@ export interface Config {
   shutdownGraceMs: number;
   /** Rate limits, compression and slow readers (src/limits/settings.ts). */
   limits: LimitsConfig;
+  /** GET /metrics: on the service's port, off, or on a port of its own (METRICS). */
+  metrics: MetricsSetting;
+  /** Traces exported over OTLP: on when OTEL_EXPORTER_OTLP_ENDPOINT is set. */
+  tracing: boolean;
 }
 
 /** Request bodies larger than this are answered 413. */
@@ -158,9 +164,10 @@ function apiKeys(env: Env): ApiKey[] {
 }
 
 export function loadConfig(env: Env = process.env): Readonly<Config> {
+  const host = env.HOST || '127.0.0.1';
   return Object.freeze({
     port: integer(env, 'PORT', 3000, 0, 65535),
-    host: env.HOST || '127.0.0.1',
+    host,
     logLevel: env.LOG_LEVEL || 'info',
     database: databaseConfig(env),
     sampleData: boolean(env, 'SAMPLE_DATA', env.NODE_ENV !== 'production'),
@@ -173,5 +180,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 9_000, 100, 600_000),
     shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', 1_000, 0, 600_000),
     limits: limitsConfig(env),
+    metrics: parseMetricsSetting(env.METRICS, host),
+    tracing: tracingRequested(env),
   });
 }

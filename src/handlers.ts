@@ -8,6 +8,7 @@ import type { DatabaseHandle } from './db/client.js';
 import { createProbeHandlers } from './health/probes.js';
 import type { Handlers } from './http/types.js';
 import type { IdempotencyStore } from './idempotency/store.js';
+import { type Metrics, metricsHandler } from './metrics/index.js';
 import { createOrderHandlers } from './orders/handlers.js';
 import { createOrderRepository } from './orders/repository.js';
 import { createOrderWrites } from './orders/writes.js';
@@ -20,6 +21,8 @@ export function createHandlers(
   idempotency: IdempotencyStore,
   spec: ServedSpec,
   docsPath?: string,
+  /** What GET /metrics serves; none: a 404 (METRICS off or on a port of its own). */
+  metrics?: Metrics,
 ): Handlers {
   // `db` is the primary: writes, the 3-hour rule, reads that must see the
   // latest commit. `reads.route(make)` builds reads that may lag and sends
@@ -33,6 +36,7 @@ export function createHandlers(
     ...createServiceHandlers(reads.route(createServiceRepository), createServiceWrites(db, idempotency)),
     ...createProbeHandlers(database.ping),
     ...createContractHandlers(spec, docsPath),
+    getMetrics: metricsHandler(metrics),
   };
   // A 409's nearestAvailable must count the order that has just won the slot: the primary.
   return withNearestAvailable(handlers, createAvailabilityQueries(db));

@@ -10,6 +10,7 @@ import { type Config, loadConfig } from './config.js';
 import { type DatabaseHandle, openDatabase } from './db/client.js';
 import { drainable } from './http/socket/drain.js';
 import { assertCanListen } from './port-check.js';
+import { startTracing, type Tracing } from './tracing/provider.js';
 
 // Replica failures are logged through the app's logger, which exists only once the database is open.
 let log: { warn(details: object, message: string): void } | undefined;
@@ -20,6 +21,8 @@ async function start() {
     const config = loadConfig();
     // Before the database: a port in use must not cost a lock and a migration first.
     await assertCanListen(config.port, config.host);
+    // Before the database and the app: statements and requests find the tracer provider registered.
+    const tracing: Tracing | undefined = config.tracing ? startTracing() : undefined;
     const database = await openDatabase(config.database, {
       sampleData: config.sampleData,
       onReplicaDown: (url, err) => log?.warn({ replica: url, err }, 'read replica failed: its reads go to the primary'),
@@ -29,17 +32,19 @@ async function start() {
       apiKeys: config.apiKeys,
       http: config.http,
       limits: config.limits,
+      metrics: config.metrics,
+      tracing,
       logger: { level: config.logLevel },
     });
     log = app.log;
-    return { config, database, app };
+    return { config, database, app, tracing };
   } catch (error) {
     console.error(`order service cannot start: ${error instanceof Error ? error.message : String(error)}`);
     process.exit(1);
   }
 }
 
-const { config, database, app } = await start();
+const { config, database, app, tracing } = await start();
 const drain = drainable(app);
 
 let stopping = false;
@@ -60,6 +65,8 @@ async function stop(signal: string): Promise<void> {
   await app.close();
   clearInterval(reaper);
   await database.close();
+  // The spans still buffered go out before the process does.
+  await tracing?.shutdown().catch((error: unknown) => app.log.warn({ err: error }, 'flushing traces failed'));
   app.log.info('stopped');
   process.exit(0);
 }

@@ -13,6 +13,7 @@ import postgres from 'postgres';
 import type { DatabaseConfig } from '../config.js';
 import { lockDataDir } from './data-dir-lock.js';
 import { namingDatabaseUrl } from './database-url.js';
+import { createActivity, type DatabaseActivity, observingPglite, observingPostgres } from './observed-driver.js';
 import { preparingAll } from './prepared-statements.js';
 import { primaryOnly, type ReadRouting, readReplicas } from './read-replicas.js';
 import { seedSampleData } from './sample-data.js';
@@ -39,6 +40,8 @@ export interface DatabaseHandle {
   /** Reads that may lag behind the primary, routed to replicas if DATABASE_READ_URL names any. */
   reads: ReadRouting;
   kind: DatabaseConfig['kind'];
+  /** Statements and transactions in progress, counted for the metrics (observed-driver.ts). */
+  activity: DatabaseActivity;
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -79,13 +82,15 @@ async function openPglite(dataDir: string, sampleData: boolean): Promise<Databas
   const lock = directory === undefined ? undefined : lockDataDir(directory);
   try {
     const client = await PGlite.create(dataDir);
-    const db = drizzlePglite({ client, schema });
-    await migratePglite(db, { migrationsFolder });
+    await migratePglite(drizzlePglite({ client, schema }), { migrationsFolder });
+    const activity = createActivity(1);
+    const db = drizzlePglite({ client: observingPglite(client, activity), schema });
     if (sampleData) await seedSampleData(db as unknown as Database);
     return {
       db: db as unknown as Database,
       reads: primaryOnly(db as unknown as Database),
       kind: 'pglite',
+      activity,
       ping: async () => void (await client.query('select 1')),
       close: async () => {
         try {
@@ -131,9 +136,12 @@ function clientOptions(config: PostgresConfig) {
 
 /** A pooled PostgreSQL handle, without migrating: the server may not even be up yet. */
 export function connectPostgres(config: PostgresConfig, onReplicaDown?: OpenOptions['onReplicaDown']): DatabaseHandle {
+  // Each pool's statements are counted (and traced); the metrics report the primary's.
   const pool = (url: string) => {
     const client = postgres(url, { ...clientOptions(config), max: config.poolMax, idle_timeout: 60 });
-    return { url, client, db: drizzlePostgres({ client: preparingAll(client), schema }) as unknown as Database };
+    const activity = createActivity(config.poolMax);
+    const db = drizzlePostgres({ client: observingPostgres(preparingAll(client), activity), schema });
+    return { url, client, activity, db: db as unknown as Database };
   };
   const primary = pool(config.url);
   // Connected lazily, like the primary: a replica down at start costs nothing but a fallback.
@@ -143,6 +151,7 @@ export function connectPostgres(config: PostgresConfig, onReplicaDown?: OpenOpti
     db: primary.db,
     reads,
     kind: 'postgres',
+    activity: primary.activity,
     ping: async () => void (await primary.db.execute(sql`select 1`)),
     close: async () => void (await Promise.all([primary, ...replicas].map((p) => p.client.end({ timeout: 5 })))),
   };

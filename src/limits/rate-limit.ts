@@ -3,7 +3,7 @@
 // @fastify/rate-limit's fixed-window counters: in memory per process, or in
 // Redis when REDIS_URL is set, so that every replica counts against one
 // budget. Counted before authentication, so floods of bad tokens are limited
-// too. The probes are never limited. A counter store that fails or is slow
+// too. The probes and /metrics are never limited. A counter store that fails or is slow
 // (Redis down) lets the request through: an outage of the limiter must not
 // become an outage of the service.
 import { createHash, scryptSync } from 'node:crypto';
@@ -16,7 +16,7 @@ import type { LimitsConfig } from './settings.js';
 
 type Settings = LimitsConfig['rateLimit'];
 
-const NEVER_LIMITED = new Set(['/healthz', '/readyz']);
+const NEVER_LIMITED = new Set(['/healthz', '/readyz', '/metrics']);
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('base64url');
 
