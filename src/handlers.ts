@@ -5,6 +5,7 @@ import { createAvailabilityHandlers } from './availability/handlers.js';
 import { createAvailabilityQueries } from './availability/queries.js';
 import { createContractHandlers, type ServedSpec } from './contract/handlers.js';
 import type { DatabaseHandle } from './db/client.js';
+import { createEventHandlers } from './events/handlers.js';
 import { createProbeHandlers } from './health/probes.js';
 import type { Handlers } from './http/types.js';
 import type { IdempotencyStore } from './idempotency/store.js';
@@ -27,6 +28,7 @@ export function createHandlers(
     ...createOrderHandlers(createOrderRepository(db), createOrderWrites(db, idempotency)),
     ...createAvailabilityHandlers(availability),
     ...createServiceHandlers(createServiceRepository(db), createServiceWrites(db, idempotency)),
+    ...createEventHandlers(db),
     ...createProbeHandlers(database.ping),
     ...createContractHandlers(spec, docsPath),
   };
