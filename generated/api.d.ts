@@ -182,6 +182,48 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Follow the event feed
+         * @description Every change that commits (a create, replace, patch or delete of an
+         *     order or a service) is recorded as one event in the same
+         *     transaction, so no change exists without its event and no event
+         *     without its change. A request answered with an error, and an
+         *     idempotent replay, record none. This feed returns the events oldest
+         *     first, `limit` at a time.
+         *
+         *     A feed has no last page: `nextCursor` is always a string, the
+         *     position after the last event returned (or the same position when
+         *     none were). A consumer that reached the end keeps polling with it
+         *     and gets the next events as they commit; `hasMore` says whether
+         *     more are ready now. Every event's `id` is a cursor too: `after=<id>`
+         *     is what followed that event.
+         *
+         *     **Nothing is ever skipped.** The feed hands out an event only once
+         *     every transaction that could still place an event before it has
+         *     ended, so no event can ever appear behind a cursor the feed gave
+         *     out. (A long transaction delays the feed; it never reorders it.)
+         *
+         *     Events are kept for `EVENT_RETENTION_DAYS` (30 by default); a cursor
+         *     older than what is kept is `410` with the cursor where the feed now
+         *     begins. With no `after`, the feed starts at the oldest event kept.
+         *     A read key may read it.
+         */
+        get: operations["listEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -544,6 +586,241 @@ export interface components {
             type?: "/problems/unknown-services";
             unknownServiceIds: components["schemas"]["Id"][];
         };
+        /**
+         * @description The event's id: opaque, unique, and also a cursor (`after=<id>`
+         *     reads what followed this event; the stream's `id:` and
+         *     `Last-Event-ID` carry it).
+         * @example ZXYxLjc0Mi4xMDAw
+         */
+        EventId: string;
+        /**
+         * @description One change, as recorded in the transaction that made it. `type`
+         *     says which kind, and which shape `data` has.
+         */
+        Event: components["schemas"]["OrderCreatedEvent"] | components["schemas"]["OrderUpdatedEvent"] | components["schemas"]["OrderDeletedEvent"] | components["schemas"]["ServiceCreatedEvent"] | components["schemas"]["ServiceUpdatedEvent"] | components["schemas"]["ServiceDeletedEvent"];
+        /**
+         * @description An order was created (`POST /orders`); `data.object` is the order as created.
+         * @example {
+         *       "id": "ZXYxLjc0Mi4xMDAw",
+         *       "type": "order.created",
+         *       "occurredAt": "2024-04-20T08:15:30.120Z",
+         *       "data": {
+         *         "object": {
+         *           "id": "1000",
+         *           "datetime": "2024-05-01T09:00:00.000Z",
+         *           "totalfee": 250.5,
+         *           "services": [
+         *             {
+         *               "id": "123",
+         *               "name": "Inspection"
+         *             }
+         *           ],
+         *           "createdAt": "2024-04-20T08:15:30.120Z",
+         *           "updatedAt": "2024-04-20T08:15:30.120Z"
+         *         },
+         *         "version": 1,
+         *         "etag": "\"8oq3kCKx8XpGm0M2n1aZQbq3zTn\""
+         *       }
+         *     }
+         */
+        OrderCreatedEvent: {
+            id: components["schemas"]["EventId"];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "order.created";
+            occurredAt: components["schemas"]["OccurredAt"];
+            data: components["schemas"]["OrderEventData"];
+        };
+        /**
+         * @description An order was replaced or patched (`PUT`, `PATCH`); `data.object` is the order after the change.
+         * @example {
+         *       "id": "ZXYxLjc1MC4xMDAx",
+         *       "type": "order.updated",
+         *       "occurredAt": "2024-04-21T10:00:00.000Z",
+         *       "data": {
+         *         "object": {
+         *           "id": "1000",
+         *           "datetime": "2024-05-01T12:00:00.000Z",
+         *           "totalfee": 250.5,
+         *           "services": [
+         *             {
+         *               "id": "123",
+         *               "name": "Inspection"
+         *             }
+         *           ],
+         *           "createdAt": "2024-04-20T08:15:30.120Z",
+         *           "updatedAt": "2024-04-21T10:00:00.000Z"
+         *         },
+         *         "version": 2,
+         *         "etag": "\"Qm5uYk1tT2Zxd0VqR0x6a3dCdk\""
+         *       }
+         *     }
+         */
+        OrderUpdatedEvent: {
+            id: components["schemas"]["EventId"];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "order.updated";
+            occurredAt: components["schemas"]["OccurredAt"];
+            data: components["schemas"]["OrderEventData"];
+        };
+        /**
+         * @description An order was deleted (`DELETE`); `data.object` is the order as it was before.
+         * @example {
+         *       "id": "ZXYxLjc2MC4xMDAy",
+         *       "type": "order.deleted",
+         *       "occurredAt": "2024-04-22T10:00:00.000Z",
+         *       "data": {
+         *         "object": {
+         *           "id": "1000",
+         *           "datetime": "2024-05-01T12:00:00.000Z",
+         *           "totalfee": 250.5,
+         *           "services": [
+         *             {
+         *               "id": "123",
+         *               "name": "Inspection"
+         *             }
+         *           ],
+         *           "createdAt": "2024-04-20T08:15:30.120Z",
+         *           "updatedAt": "2024-04-21T10:00:00.000Z"
+         *         },
+         *         "version": 3,
+         *         "etag": "\"Qm5uYk1tT2Zxd0VqR0x6a3dCdk\""
+         *       }
+         *     }
+         */
+        OrderDeletedEvent: {
+            id: components["schemas"]["EventId"];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "order.deleted";
+            occurredAt: components["schemas"]["OccurredAt"];
+            data: components["schemas"]["OrderEventData"];
+        };
+        /**
+         * @description A service was added to the catalogue (`POST /services`).
+         * @example {
+         *       "id": "ZXYxLjc3MC4xMDAz",
+         *       "type": "service.created",
+         *       "occurredAt": "2024-04-20T08:00:00.000Z",
+         *       "data": {
+         *         "object": {
+         *           "id": "1000",
+         *           "name": "Calibration"
+         *         }
+         *       }
+         *     }
+         */
+        ServiceCreatedEvent: {
+            id: components["schemas"]["EventId"];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "service.created";
+            occurredAt: components["schemas"]["OccurredAt"];
+            data: components["schemas"]["ServiceEventData"];
+        };
+        /**
+         * @description A service was renamed (`PUT /services/{serviceId}`). The orders that
+         *     book it now show the new name (and new ETags); they get no event of
+         *     their own.
+         * @example {
+         *       "id": "ZXYxLjc4MC4xMDA0",
+         *       "type": "service.updated",
+         *       "occurredAt": "2024-04-20T09:00:00.000Z",
+         *       "data": {
+         *         "object": {
+         *           "id": "1000",
+         *           "name": "Calibration (on site)"
+         *         }
+         *       }
+         *     }
+         */
+        ServiceUpdatedEvent: {
+            id: components["schemas"]["EventId"];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "service.updated";
+            occurredAt: components["schemas"]["OccurredAt"];
+            data: components["schemas"]["ServiceEventData"];
+        };
+        /**
+         * @description A service was deleted (`DELETE /services/{serviceId}`); `data.object` is the service as it was.
+         * @example {
+         *       "id": "ZXYxLjc5MC4xMDA1",
+         *       "type": "service.deleted",
+         *       "occurredAt": "2024-04-20T10:00:00.000Z",
+         *       "data": {
+         *         "object": {
+         *           "id": "1000",
+         *           "name": "Calibration (on site)"
+         *         }
+         *       }
+         *     }
+         */
+        ServiceDeletedEvent: {
+            id: components["schemas"]["EventId"];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "service.deleted";
+            occurredAt: components["schemas"]["OccurredAt"];
+            data: components["schemas"]["ServiceEventData"];
+        };
+        /**
+         * Format: date-time
+         * @description When the change's transaction began (UTC, milliseconds); the `updatedAt` an order shows after it.
+         * @example 2024-04-20T08:15:30.120Z
+         */
+        OccurredAt: string;
+        OrderEventData: {
+            object: components["schemas"]["Order"];
+            /**
+             * @description The order's version after this change: 1 when created, one more
+             *     with every change (the delete included). Order one order's
+             *     events by it; a version lower than one already applied is stale.
+             * @example 1
+             */
+            version: number;
+            /**
+             * @description The order's `ETag` as of this change (for a delete, the last one it had).
+             * @example "8oq3kCKx8XpGm0M2n1aZQbq3zTn"
+             */
+            etag: string;
+        };
+        ServiceEventData: {
+            object: components["schemas"]["Service"];
+        };
+        /** @description The next events of the feed, oldest first. */
+        EventPage: {
+            data: components["schemas"]["Event"][];
+            /**
+             * @description Always present: pass as `after` for the events that follow, now
+             *     or once they commit. The same cursor when no event was returned.
+             * @example ZXYxLjc0Mi4xMDAw
+             */
+            nextCursor: string;
+            /** @description More events are ready now; poll again at once rather than after a pause. */
+            hasMore: boolean;
+        };
+        /** @description A cursor older than the events kept; `feedStart` is where the feed now begins. */
+        EventsPurgedProblem: components["schemas"]["Problem"] & {
+            /**
+             * @description The cursor where the feed now begins (pass as `after`).
+             * @example ZXYxLjkwMTIuNTAwMDA
+             */
+            feedStart: string;
+        };
         /** @description A problem with the `Idempotency-Key` of a create. */
         IdempotencyKeyProblem: components["schemas"]["Problem"] & {
             /** @enum {string} */
@@ -842,6 +1119,29 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /**
+         * @description The cursor is older than the events kept (`EVENT_RETENTION_DAYS`):
+         *     events after it were purged. `feedStart` is the cursor where the
+         *     feed now begins; continuing from there skips the purged events, so
+         *     rebuild what you keep from the current state first.
+         */
+        EventsPurged: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "/problems/events-purged",
+                 *       "title": "Events purged",
+                 *       "status": 410,
+                 *       "detail": "Events after this cursor were purged; the feed now begins at feedStart.",
+                 *       "feedStart": "ZXYxLjkwMTIuNTAwMDA"
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["EventsPurgedProblem"];
+            };
+        };
         /** @description An unexpected error; the body never holds internals. */
         InternalError: {
             headers: {
@@ -929,6 +1229,26 @@ export interface components {
          * @example 223
          */
         ExcludeOrderId: components["schemas"]["Id"];
+        /**
+         * @description A `nextCursor` or an event `id`: the events after it. Omit it to
+         *     start at the oldest event kept.
+         * @example ZXYxLjc0Mi4xMDAw
+         */
+        EventsAfter: string;
+        /** @description The largest number of events returned. */
+        EventsLimit: number;
+        /**
+         * @description Only events of these types, comma-separated: `order.created`,
+         *     `order.updated`, `order.deleted`, `service.created`,
+         *     `service.updated`, `service.deleted`.
+         * @example order.created,order.deleted
+         */
+        EventTypes: string;
+        /**
+         * @description Only the events of this order (its history).
+         * @example 1000
+         */
+        EventsOrderId: components["schemas"]["Id"];
         /**
          * @description Makes the create safe to retry: the same key with the same body
          *     within 24 hours replays the first answer instead of creating again.
@@ -1653,6 +1973,83 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listEvents: {
+        parameters: {
+            query?: {
+                /**
+                 * @description A `nextCursor` or an event `id`: the events after it. Omit it to
+                 *     start at the oldest event kept.
+                 * @example ZXYxLjc0Mi4xMDAw
+                 */
+                after?: components["parameters"]["EventsAfter"];
+                /** @description The largest number of events returned. */
+                limit?: components["parameters"]["EventsLimit"];
+                /**
+                 * @description Only events of these types, comma-separated: `order.created`,
+                 *     `order.updated`, `order.deleted`, `service.created`,
+                 *     `service.updated`, `service.deleted`.
+                 * @example order.created,order.deleted
+                 */
+                types?: components["parameters"]["EventTypes"];
+                /**
+                 * @description Only the events of this order (its history).
+                 * @example 1000
+                 */
+                orderId?: components["parameters"]["EventsOrderId"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The next events, oldest first, and where to continue. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "id": "ZXYxLjc0Mi4xMDAw",
+                     *           "type": "order.created",
+                     *           "occurredAt": "2024-04-20T08:15:30.120Z",
+                     *           "data": {
+                     *             "object": {
+                     *               "id": "1000",
+                     *               "datetime": "2024-05-01T09:00:00.000Z",
+                     *               "totalfee": 250.5,
+                     *               "services": [
+                     *                 {
+                     *                   "id": "123",
+                     *                   "name": "Inspection"
+                     *                 }
+                     *               ],
+                     *               "createdAt": "2024-04-20T08:15:30.120Z",
+                     *               "updatedAt": "2024-04-20T08:15:30.120Z"
+                     *             },
+                     *             "version": 1,
+                     *             "etag": "\"8oq3kCKx8XpGm0M2n1aZQbq3zTn\""
+                     *           }
+                     *         }
+                     *       ],
+                     *       "nextCursor": "ZXYxLjc0Mi4xMDAw",
+                     *       "hasMore": false
+                     *     }
+                     */
+                    "application/json": components["schemas"]["EventPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            410: components["responses"]["EventsPurged"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];

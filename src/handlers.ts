@@ -5,6 +5,7 @@ import { createAvailabilityHandlers } from './availability/handlers.js';
 import { createAvailabilityQueries } from './availability/queries.js';
 import { createContractHandlers, type ServedSpec } from './contract/handlers.js';
 import type { DatabaseHandle } from './db/client.js';
+import { createEventHandlers } from './events/handlers.js';
 import { createProbeHandlers } from './health/probes.js';
 import type { Handlers } from './http/types.js';
 import type { IdempotencyStore } from './idempotency/store.js';
@@ -34,6 +35,8 @@ export function createHandlers(
     ...createOrderHandlers(orderReads, createOrderWrites(db, idempotency)),
     ...createAvailabilityHandlers(reads.route(createAvailabilityQueries)),
     ...createServiceHandlers(reads.route(createServiceRepository), createServiceWrites(db, idempotency)),
+    // The feed reads the primary: its never-skip rule is proven on the primary's snapshots.
+    ...createEventHandlers(db),
     ...createProbeHandlers(database.ping),
     ...createContractHandlers(spec, docsPath),
     getMetrics: metricsHandler(metrics),

@@ -1,4 +1,4 @@
-// API keys: with keys configured, every /orders, /availability and /services operation
+// API keys: with keys configured, every /orders, /availability, /services and /events operation
 // needs one (401 without, 403 for a read key on a write); the probes, the
 // spec and the docs stay open; tokens never reach the logs.
 import { Writable } from 'node:stream';
@@ -35,8 +35,8 @@ const operations = Object.entries(spec.paths).flatMap(([path, item]) =>
     })),
 );
 
-t.test('the spec secures exactly the /orders, /availability and /services operations', async (t) => {
-  const guarded = (url: string) => /^\/(orders|availability|services)\b/.test(url);
+t.test('the spec secures exactly the /orders, /availability, /services and /events operations', async (t) => {
+  const guarded = (url: string) => /^\/(orders|availability|services|events)\b/.test(url);
   const secured = operations.filter((o) => o.secured).map((o) => o.url);
   t.ok(secured.length >= 12);
   t.ok(secured.every(guarded));

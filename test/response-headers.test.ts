@@ -31,7 +31,7 @@ async function exchange(text: string): Promise<RawResponse[]> {
   return parseResponses(connection.received(), 0);
 }
 
-t.test('every answer under /orders and /services is no-store and nosniff, errors included', async (t) => {
+t.test('every answer under /orders, /services and /events is no-store and nosniff, errors included', async (t) => {
   const created = await api.post('/orders', anOrder(), key);
   t.equal(created.status, 201);
   const id = created.body.id as string;
@@ -41,6 +41,7 @@ t.test('every answer under /orders and /services is no-store and nosniff, errors
     ['200 GET /orders/{id}', await api.get(`/orders/${id}`, key)],
     ['304 GET /orders/{id}', await api.get(`/orders/${id}`, { ...key, 'if-none-match': String(created.headers.etag) })],
     ['200 GET /services', await api.get('/services', key)],
+    ['200 GET /events', await api.get('/events', key)],
     ['401 without a key', await api.get('/orders')],
     ['404 no such order', await api.get('/orders/999999', key)],
     ['400 malformed id', await api.get('/orders/x', key)],
@@ -50,7 +51,7 @@ t.test('every answer under /orders and /services is no-store and nosniff, errors
   ];
   t.same(
     responses.map(([, r]) => r.status),
-    [201, 200, 200, 304, 200, 401, 404, 400, 400, 405, 204],
+    [201, 200, 200, 304, 200, 200, 401, 404, 400, 400, 405, 204],
   );
   for (const [what, res] of responses) {
     t.equal(res.headers['cache-control'], 'no-store', `${what}: no-store`);

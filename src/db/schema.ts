@@ -1,9 +1,11 @@
 import { sql } from 'drizzle-orm';
 import {
   bigint,
+  boolean,
   check,
   customType,
   index,
+  integer,
   jsonb,
   numeric,
   pgTable,
@@ -54,6 +56,8 @@ export const orders = pgTable(
     totalfee: numeric('totalfee', { precision: 12, scale: 2 }).notNull(),
     createdAt: instant('created_at').notNull().default(sql`now()`),
     updatedAt: instant('updated_at').notNull().default(sql`now()`),
+    // One more with every change: what consumers of the event feed order an order's events by.
+    version: integer('version').notNull().default(1),
   },
   (t) => [
     // Keyset pagination walks (datetime, id); the overlap check reads datetime.
@@ -100,3 +104,34 @@ export const idempotencyKeys = pgTable(
   },
   (t) => [primaryKey({ columns: [t.caller, t.key] }), index('idempotency_keys_created_at_idx').on(t.createdAt)],
 );
+
+// A transaction id (PostgreSQL xid8, 64 bits, never wraps), as decimal text.
+const xid8 = customType<{ data: string; driverData: string }>({ dataType: () => 'xid8' });
+
+// The transactional outbox: one row per change, written in the change's own
+// transaction (src/events/outbox.ts). The feed walks (tx, id) and hands out
+// only rows whose transaction is older than every running one
+// (src/events/feed.ts says why that never skips).
+export const events = pgTable(
+  'events',
+  {
+    id: bigint('id', { mode: 'bigint' }).primaryKey().generatedAlwaysAsIdentity(),
+    tx: xid8('tx').notNull().default(sql`pg_current_xact_id()`),
+    type: text('type').notNull(),
+    occurredAt: instant('occurred_at').notNull().default(sql`now()`),
+    orderId: bigint('order_id', { mode: 'bigint' }),
+    serviceId: bigint('service_id', { mode: 'bigint' }),
+    /** The event's `data` as the API shows it. */
+    data: jsonb('data').notNull(),
+  },
+  (t) => [index('events_tx_id_idx').on(t.tx, t.id), index('events_order_id_tx_id_idx').on(t.orderId, t.tx, t.id)],
+);
+
+// Where the feed begins once old events are purged: the position of the
+// last purged event (one row, or none before the first purge). A cursor
+// before it is answered 410.
+export const eventFeedStart = pgTable('event_feed_start', {
+  singleton: boolean('singleton').primaryKey().default(true),
+  tx: xid8('tx').notNull(),
+  id: bigint('id', { mode: 'bigint' }).notNull(),
+});

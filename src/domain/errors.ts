@@ -73,3 +73,10 @@ export class IdempotencyKeyReusedError extends Error {
     super('This Idempotency-Key was used with a different request; use a new key for a new request.');
   }
 }
+
+/** The events after a feed cursor were purged (EVENT_RETENTION_DAYS); the feed now begins at `feedStart`. */
+export class EventsPurgedError extends Error {
+  constructor(readonly feedStart: string) {
+    super('Events after this cursor were purged; the feed now begins at feedStart.');
+  }
+}

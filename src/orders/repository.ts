@@ -40,6 +40,7 @@ export const orderColumns = {
   totalfee: orders.totalfee,
   createdAt: orders.createdAt,
   updatedAt: orders.updatedAt,
+  version: orders.version,
   services: servicesOfOrder,
 };
 

@@ -36,7 +36,15 @@ export async function insertOrder(tx: Transaction, input: OrderInput, booked: Se
   );
   const createdAt = new Date(inserted!.created_ms);
   const { datetime, totalfee } = input;
-  return { id: BigInt(inserted!.id), datetime, totalfee, createdAt, updatedAt: createdAt, services: booked };
+  return {
+    id: BigInt(inserted!.id),
+    datetime,
+    totalfee,
+    createdAt,
+    updatedAt: createdAt,
+    version: 1,
+    services: booked,
+  };
 }
 
 /** Replaces the order's fields and services with `input`. */
@@ -48,7 +56,12 @@ export async function updateOrder(
 ): Promise<OrderRow> {
   const [updated] = await tx
     .update(orders)
-    .set({ datetime: input.datetime, totalfee: input.totalfee, updatedAt: sql`now()` })
+    .set({
+      datetime: input.datetime,
+      totalfee: input.totalfee,
+      updatedAt: sql`now()`,
+      version: sql`${orders.version} + 1`,
+    })
     .where(eq(orders.id, id))
     .returning();
   await tx.delete(orderServices).where(eq(orderServices.orderId, id));

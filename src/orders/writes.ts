@@ -1,11 +1,12 @@
 // Every change to orders, each as the steps it takes in one transaction.
 // A step is a function of the transaction; a step that refuses throws, and
-// nothing of the write is kept. Something else that must commit with every
-// change (an event row for an outbox) is one more step in each write.
+// nothing of the write is kept. Every change records its event
+// (src/events/outbox.ts) as its last step before the answer.
 // A collision with a concurrent writer tries the whole write again
 // (src/orders/three-hour-rule.ts says why that gives the right answer).
 import type { Database } from '../db/client.js';
 import { inTransaction } from '../db/transaction.js';
+import { orderEvent, recordEvent } from '../events/outbox.js';
 import type { Schemas } from '../http/types.js';
 import type { Answer, Claim, IdempotencyStore } from '../idempotency/store.js';
 import { lockAndCheck } from './booking.js';
@@ -27,7 +28,9 @@ export function createOrderWrites(db: Database, idempotency: IdempotencyStore) {
         assertIfMatch(current, ifMatch);
         const input = change(current);
         const booked = await lockAndCheck(tx, input, id);
-        return updateOrder(tx, id, input, booked);
+        const updated = await updateOrder(tx, id, input, booked);
+        await recordEvent(tx, orderEvent('order.updated', updated));
+        return updated;
       },
       onCollision,
     );
@@ -43,6 +46,7 @@ export function createOrderWrites(db: Database, idempotency: IdempotencyStore) {
           if (replay) return replay;
           const booked = await lockAndCheck(tx, input);
           const order = await insertOrder(tx, input, booked);
+          await recordEvent(tx, orderEvent('order.created', order));
           return idempotency.record(tx, claim, orderCreated(order));
         },
         onCollision,
@@ -66,6 +70,7 @@ export function createOrderWrites(db: Database, idempotency: IdempotencyStore) {
         if (!current) return false;
         assertIfMatch(current, ifMatch);
         await deleteOrder(tx, id);
+        await recordEvent(tx, orderEvent('order.deleted', current));
         return true;
       });
     },

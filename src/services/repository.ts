@@ -37,11 +37,11 @@ export async function renameService(tx: Transaction, id: bigint, name: string): 
   return row;
 }
 
-/** Deletes a service no order books; false when it did not exist. */
-export async function deleteService(tx: Transaction, id: bigint): Promise<boolean> {
+/** Deletes a service no order books; the service as it was, undefined when it did not exist. */
+export async function deleteService(tx: Transaction, id: bigint): Promise<ServiceRow | undefined> {
   try {
-    const deleted = await tx.delete(services).where(eq(services.id, id)).returning({ id: services.id });
-    return deleted.length > 0;
+    const [deleted] = await tx.delete(services).where(eq(services.id, id)).returning();
+    return deleted;
   } catch (error) {
     // order_services.service_id is ON DELETE RESTRICT: PostgreSQL 15
     // reports 23503, PostgreSQL 18 (inside PGlite) 23001.

@@ -1,8 +1,8 @@
 // Every change to the service catalogue, each as the steps it takes in one
-// transaction. Something else that must commit with a change (an event row)
-// is one more step in each.
+// transaction; every change records its event (src/events/outbox.ts).
 import type { Database } from '../db/client.js';
 import { inTransaction } from '../db/transaction.js';
+import { recordEvent, serviceEvent } from '../events/outbox.js';
 import type { Schemas } from '../http/types.js';
 import type { Answer, Claim, IdempotencyStore } from '../idempotency/store.js';
 import { deleteService, insertService, renameService, type ServiceRow } from './repository.js';
@@ -16,18 +16,27 @@ export function createServiceWrites(db: Database, idempotency: IdempotencyStore)
         const replay = await idempotency.claim<Schemas['Service']>(tx, claim);
         if (replay) return replay;
         const service = await insertService(tx, name);
+        await recordEvent(tx, serviceEvent('service.created', service));
         return idempotency.record(tx, claim, serviceCreated(service));
       });
     },
 
     /** Undefined when the service does not exist. */
     rename(id: bigint, name: string): Promise<ServiceRow | undefined> {
-      return inTransaction(db, (tx) => renameService(tx, id, name));
+      return inTransaction(db, async (tx) => {
+        const service = await renameService(tx, id, name);
+        if (service) await recordEvent(tx, serviceEvent('service.updated', service));
+        return service;
+      });
     },
 
     /** False when the service did not exist; ServiceInUseError while an order books it. */
     delete(id: bigint): Promise<boolean> {
-      return inTransaction(db, (tx) => deleteService(tx, id));
+      return inTransaction(db, async (tx) => {
+        const deleted = await deleteService(tx, id);
+        if (deleted) await recordEvent(tx, serviceEvent('service.deleted', deleted));
+        return deleted !== undefined;
+      });
     },
   };
 }

@@ -13,6 +13,10 @@ export type Order = components['schemas']['Order'];
 export type OrderInput = components['schemas']['OrderInput'];
 export type Service = components['schemas']['Service'];
 export type Problem = components['schemas']['Problem'];
+/** One change from GET /events; narrow on `type` to get the event type's own shape. */
+export type Event = components['schemas']['Event'];
+export type EventType = Event['type'];
+export type EventPage = components['schemas']['EventPage'];
 
 export interface OrdersClientOptions extends Omit<ClientOptions, 'baseUrl'> {
   /** An API key of the service, sent as `Authorization: Bearer <token>`. */

@@ -5,6 +5,7 @@
 // database outage) and built with the same problem() from ./problem.ts.
 import { ForbiddenError, UnauthorizedError } from '../../auth/api-keys.js';
 import {
+  EventsPurgedError,
   IdempotencyKeyInUseError,
   IdempotencyKeyReusedError,
   InvalidInputError,
@@ -20,7 +21,7 @@ import { UnsupportedMediaTypeError } from '../body/media-types.js';
 type ErrorClass = abstract new (...args: any[]) => Error;
 
 /** Extension members a problem copies from the error it answers. */
-export type ProblemMember = 'conflictingOrderIds' | 'nearestAvailable' | 'unknownServiceIds';
+export type ProblemMember = 'conflictingOrderIds' | 'nearestAvailable' | 'unknownServiceIds' | 'feedStart';
 
 interface ProblemType {
   status: number;
@@ -48,6 +49,7 @@ export const PROBLEM_TYPES = {
   'service-in-use': { status: 409, title: 'Service in use', thrownAs: ServiceInUseError },
   'idempotency-key-in-use': { status: 409, title: 'Idempotency key in use', thrownAs: IdempotencyKeyInUseError },
   'precondition-failed': { status: 412, title: 'Precondition failed', thrownAs: PreconditionFailedError },
+  'events-purged': { status: 410, title: 'Events purged', thrownAs: EventsPurgedError, members: ['feedStart'] },
   'payload-too-large': { status: 413, title: 'Payload too large' },
   'unsupported-media-type': { status: 415, title: 'Unsupported media type', thrownAs: UnsupportedMediaTypeError },
   'expectation-failed': { status: 417, title: 'Expectation failed' },

@@ -12,7 +12,8 @@ export type Problem = Schemas['Problem'] &
   Partial<
     Pick<Schemas['ValidationProblem'], 'errors' | 'errorsOmitted'> &
       Pick<Schemas['OrderConflictProblem'], 'conflictingOrderIds' | 'nearestAvailable'> &
-      Pick<Schemas['UnknownServicesProblem'], 'unknownServiceIds'>
+      Pick<Schemas['UnknownServicesProblem'], 'unknownServiceIds'> &
+      Pick<Schemas['EventsPurgedProblem'], 'feedStart'>
   >;
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
