@@ -56,14 +56,8 @@ async function stop(signal: string): Promise<void> {
     app.log.error({ timeoutMs: config.shutdownTimeoutMs }, 'shutdown overran its deadline; exiting');
     process.exit(1);
   }, config.shutdownTimeoutMs).unref();
-  await drain.stopAccepting(config.shutdownGraceMs);
-  // Node closes the connections that are idle when the server closes, but
-  // not those that become idle later (a request in flight at the signal,
-  // whose client keeps the connection alive): without this, close waits
-  // for their keep-alive timeout (72 s).
-  const reaper = setInterval(() => app.server.closeIdleConnections(), 100);
+  await drain.drain(config.shutdownGraceMs);
   await app.close();
-  clearInterval(reaper);
   await database.close();
   // The spans still buffered go out before the process does.
   await tracing?.shutdown().catch((error: unknown) => app.log.warn({ err: error }, 'flushing traces failed'));

@@ -105,3 +105,9 @@ for (const [name, value, message] of [
     t.throws(() => loadConfig(env), message);
   });
 }
+
+t.test('SHUTDOWN_GRACE_MS: how long a shutdown still answers on open connections, 1 s by default', async (t) => {
+  t.equal(loadConfig({}).shutdownGraceMs, 1000);
+  t.equal(loadConfig({ SHUTDOWN_GRACE_MS: '0' }).shutdownGraceMs, 0, '0: close idle connections at once');
+  t.throws(() => loadConfig({ SHUTDOWN_GRACE_MS: '-1' }), /SHUTDOWN_GRACE_MS must be an integer from 0 to 600000/);
+});

@@ -14,13 +14,15 @@ import { serviceDatabase, startServiceProcess } from './helpers/service-process.
 import { sendChecked } from './helpers/socket.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const GRACE_MS = 200;
 // Lines about the process, not a request: start-up (the glue warns once per response media type it has no parser for), listening, shutdown.
 const LIFECYCLE =
   /^(ContentTypeParser for '[^']+' not found|API_KEYS is not set|Server listening at|order service ready|shutting down|stopped)/;
 
 t.test('SIGTERM under load: drains, exits 0 within 10 s, and keeps every acknowledged order', async (t) => {
   const database = await serviceDatabase(t);
-  const service = await startServiceProcess(t, database.env);
+  // A short grace, so that the request still sending its body outlasts it.
+  const service = await startServiceProcess(t, { ...database.env, SHUTDOWN_GRACE_MS: String(GRACE_MS) });
   const slot = new Date(Date.UTC(2200, 0, 1)); // far from freeSlot()'s days: the load takes many slots
   let next = 0;
   const acknowledged: Schemas['Order'][] = [];
@@ -67,6 +69,7 @@ t.test('SIGTERM under load: drains, exits 0 within 10 s, and keeps every acknowl
   }
   t.ok(refused, 'new connections are refused, before the request in flight is answered');
 
+  await sleep(2 * GRACE_MS); // the grace is over: idle connections are closed, this one is not idle
   slow.write(body.slice(10));
   // Answered with Connection: close, so the service closes the connection after it.
   const inFlight = await slow.response();

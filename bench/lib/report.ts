@@ -66,13 +66,13 @@ const fixed = (n: number, digits = 0) => n.toFixed(digits).padStart(7);
 
 export function table(report: Report): string {
   const lines = [
-    'database  workload  | service req/s  p50 ms  p99 ms | baseline req/s  p50 ms  p99 ms | ratio  target',
-    '----------------------------------------------------------------------------------------------------------',
+    'database  workload      | service req/s  p50 ms  p99 ms | baseline req/s  p50 ms  p99 ms | ratio  target',
+    '--------------------------------------------------------------------------------------------------------------',
   ];
   for (const c of report.comparisons) {
     const target = `≥ ${c.target.ratio}${c.target.p99Ms && c.database === 'postgres' ? `, p99 < ${c.target.p99Ms} ms` : ''}`;
     lines.push(
-      `${c.database.padEnd(9)} ${c.workload.padEnd(9)} | ${fixed(c.service.rps)}       ${fixed(c.service.p50, 1)} ${fixed(c.service.p99, 1)} |` +
+      `${c.database.padEnd(9)} ${c.workload.padEnd(13)} | ${fixed(c.service.rps)}       ${fixed(c.service.p50, 1)} ${fixed(c.service.p99, 1)} |` +
         ` ${fixed(c.baseline.rps)}        ${fixed(c.baseline.p50, 1)} ${fixed(c.baseline.p99, 1)} |` +
         ` ${c.ratio.toFixed(2)}   ${target} ${c.meetsTarget ? 'met' : 'MISSED'}` +
         (c.service.failures + c.baseline.failures
@@ -85,7 +85,7 @@ export function table(report: Report): string {
     ] as const) {
       if (!s.cpuMs) continue;
       const costs = Object.entries(s.cpuMs).map(([meter, ms]) => `${meter} ${ms.toFixed(3)}`);
-      lines.push(`${''.padEnd(19)} | CPU ms per request, ${name} run: ${costs.join(', ')}`);
+      lines.push(`${''.padEnd(23)} | CPU ms per request, ${name} run: ${costs.join(', ')}`);
     }
   }
   if (report.scaleOut.length > 0) {

@@ -6,16 +6,21 @@
 // a grace period every request that arrives on an open connection is
 // served, and every answer from the signal on (those in flight at it too)
 // carries `Connection: close`, so the client itself drops the connection
-// after it; the grace ends early once no connection is left. Then Fastify's
-// close closes whatever is still idle (src/server.ts).
+// after it; the grace ends early once no connection is left. Then whatever
+// is idle is closed, and the rest once their requests are answered; only
+// then does src/server.ts close the app (its onClose hooks) and the pools.
 import net from 'node:net';
 import type { FastifyInstance } from 'fastify';
 
 const POLL_MS = 50;
 
 export interface Drain {
-  /** Resolves when the grace period is over, or no connection is left open. */
-  stopAccepting(graceMs: number): Promise<void>;
+  /**
+   * Stops accepting connections, answers on the open ones for `graceMs` (or
+   * until none is left), then closes each as soon as it is idle; resolves
+   * when every connection has ended, i.e. every request has been answered.
+   */
+  drain(graceMs: number): Promise<void>;
 }
 
 /** Call before the app is ready (it adds a hook). */
@@ -25,16 +30,24 @@ export function drainable(app: FastifyInstance): Drain {
     if (draining) reply.header('connection', 'close');
     done(null, payload);
   });
+  const server = app.server;
   const openConnections = () =>
-    new Promise<number>((resolve) => app.server.getConnections((error, count) => resolve(error ? 0 : count)));
+    new Promise<number>((resolve) => server.getConnections((error, count) => resolve(error ? 0 : count)));
   return {
-    async stopAccepting(graceMs) {
+    async drain(graceMs) {
       draining = true;
       // net.Server's close only: http.Server's also closes every idle connection at once.
-      net.Server.prototype.close.call(app.server);
+      const ended = new Promise<void>((resolve) => net.Server.prototype.close.call(server, () => resolve()));
       for (const deadline = Date.now() + graceMs; Date.now() < deadline && (await openConnections()) > 0; ) {
         await new Promise((resolve) => setTimeout(resolve, POLL_MS));
       }
+      // Those idle now, and those that become idle later (a request in
+      // flight whose client keeps the connection): without this, the close
+      // would wait for their keep-alive timeout (72 s).
+      server.closeIdleConnections();
+      const reaper = setInterval(() => server.closeIdleConnections(), 100);
+      await ended;
+      clearInterval(reaper);
     },
   };
 }
