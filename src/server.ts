@@ -8,7 +8,7 @@ import { buildApp } from './app.js';
 import { type Config, loadConfig } from './config.js';
 import { type DatabaseHandle, openDatabase } from './db/client.js';
 import { assertCanListen } from './port-check.js';
-import { startTracing, type Tracing } from './tracing/provider.js';
+import type { Tracing } from './tracing/provider.js';
 
 /** Configuration, database and app, or one line saying why not (no stack trace for a newcomer to decode). */
 async function start() {
@@ -17,7 +17,9 @@ async function start() {
     // Before the database: a port in use must not cost a lock and a migration first.
     await assertCanListen(config.port, config.host);
     // Before the database and the app: statements and requests find the tracer provider registered.
-    const tracing: Tracing | undefined = config.tracing ? startTracing() : undefined;
+    const tracing: Tracing | undefined = config.tracing
+      ? (await import('./tracing/provider.js')).startTracing()
+      : undefined;
     const database = await openDatabase(config.database, { sampleData: config.sampleData });
     const app = await buildApp({
       database,
