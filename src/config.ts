@@ -2,7 +2,7 @@
 // and frozen. A bad value stops the service at start with a message naming it.
 import { DEFAULT_LIMITS, type LimitsConfig } from './limits/settings.js';
 import { type MetricsSetting, parseMetricsSetting } from './metrics/settings.js';
-import { tracingRequested } from './tracing/provider.js';
+import { tracingRequested } from './tracing/settings.js';
 
 export type DatabaseConfig =
   | { kind: 'pglite'; dataDir: string }

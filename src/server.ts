@@ -10,7 +10,7 @@ import { type Config, loadConfig } from './config.js';
 import { type DatabaseHandle, openDatabase } from './db/client.js';
 import { drainable } from './http/socket/drain.js';
 import { assertCanListen } from './port-check.js';
-import { startTracing, type Tracing } from './tracing/provider.js';
+import type { Tracing } from './tracing/provider.js';
 
 // Replica failures are logged through the app's logger, which exists only once the database is open.
 let log: { warn(details: object, message: string): void } | undefined;
@@ -22,7 +22,9 @@ async function start() {
     // Before the database: a port in use must not cost a lock and a migration first.
     await assertCanListen(config.port, config.host);
     // Before the database and the app: statements and requests find the tracer provider registered.
-    const tracing: Tracing | undefined = config.tracing ? startTracing() : undefined;
+    const tracing: Tracing | undefined = config.tracing
+      ? (await import('./tracing/provider.js')).startTracing()
+      : undefined;
     const database = await openDatabase(config.database, {
       sampleData: config.sampleData,
       onReplicaDown: (url, err) => log?.warn({ replica: url, err }, 'read replica failed: its reads go to the primary'),

@@ -2,15 +2,20 @@
 // one server span (route, method, status), its transaction and statements
 // below it (statement text, never values), and its log lines carry its
 // trace id. Without tracing, nothing of OpenTelemetry is registered.
+import { createServer } from 'node:http';
 import { SpanKind } from '@opentelemetry/api';
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-node';
 import { sql } from 'drizzle-orm';
 import t from 'tap';
 import { buildApp } from '../src/app.js';
+import { loadConfig } from '../src/config.js';
 import { startTracing } from '../src/tracing/provider.js';
 import { apiFor } from './helpers/api.js';
 import { freshDatabase } from './helpers/database.js';
 import { anOrder } from './helpers/fixtures.js';
+import { listenLocally } from './helpers/ports.js';
+import { serviceDatabase, startServiceProcess } from './helpers/service-process.js';
+import { sendChecked } from './helpers/socket.js';
 
 const exporter = new InMemorySpanExporter();
 const tracing = startTracing({ exporter });
@@ -109,3 +114,63 @@ t.test('without tracing, nothing of OpenTelemetry is registered in the app', asy
   t.notOk(untraced.hasPlugin('@fastify/otel'));
   t.ok(app.hasPlugin('@fastify/otel'), 'as it is with tracing');
 });
+
+t.test('tracing is on when an OTLP endpoint is set, unless the SDK is disabled', async (t) => {
+  t.equal(loadConfig({}).tracing, false);
+  t.equal(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' }).tracing, true);
+  t.equal(loadConfig({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://collector:4318/v1/traces' }).tracing, true);
+  t.equal(
+    loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318', OTEL_SDK_DISABLED: 'true' }).tracing,
+    false,
+  );
+});
+
+t.test(
+  'the server process exports over OTLP/HTTP to OTEL_EXPORTER_OTLP_ENDPOINT, the last spans at SIGTERM',
+  async (t) => {
+    const received: { resourceSpans: OtlpResourceSpans[] }[] = [];
+    const collector = createServer((request, response) => {
+      let body = '';
+      request.on('data', (chunk: Buffer) => (body += chunk));
+      request.on('end', () => {
+        if (request.url === '/v1/traces') received.push(JSON.parse(body));
+        response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+      });
+    });
+    const endpoint = await listenLocally(collector);
+    t.teardown(() => void collector.close());
+    const service = await startServiceProcess(t, {
+      ...(await serviceDatabase(t)).env,
+      OTEL_EXPORTER_OTLP_ENDPOINT: endpoint,
+    });
+    const created = await sendChecked(service.url, { method: 'POST', path: '/orders', body: anOrder() });
+    t.equal(created.status, 201);
+    service.kill('SIGTERM');
+    t.same(await service.exited, { code: 0, signal: null });
+
+    const spans = received.flatMap((r) =>
+      r.resourceSpans.flatMap((rs) => rs.scopeSpans.flatMap((ss) => ss.spans.map((span) => ({ rs, span })))),
+    );
+    const server = spans.find(({ span }) => span.name === 'POST /orders');
+    t.ok(server, 'the request span reached the collector');
+    t.ok(
+      spans.some(({ span }) => span.name === 'transaction'),
+      'and its transaction',
+    );
+    t.same(server?.rs.resource.attributes.find((a) => a.key === 'service.name')?.value, {
+      stringValue: 'order-service',
+    });
+    // The probes the helper polled until the service was up are not traced.
+    const traced = service.logs.filter((l) => l.msg === 'request completed' && l.trace_id !== undefined);
+    t.same(
+      traced.map((l) => l.trace_id),
+      [server?.span.traceId],
+      'the log line names the exported trace',
+    );
+  },
+);
+
+interface OtlpResourceSpans {
+  resource: { attributes: { key: string; value: unknown }[] };
+  scopeSpans: { spans: { name: string; traceId: string }[] }[];
+}

@@ -4,13 +4,12 @@
 // itself), so the counts are ours: statements sent and not yet answered,
 // transactions waiting for their connection, transactions holding one. The
 // same place gives each statement a span when a traced request runs it
-// (neither driver has OpenTelemetry instrumentation, and Drizzle 0.45's
-// built-in tracer is never switched on). Outside a traced request, or with
-// tracing off, a statement costs one look at the active context.
+// (statement-spans.ts).
 
 import type { PGlite, Transaction as PgliteTransaction } from '@electric-sql/pglite';
-import { type Context, context, type Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { context } from '@opentelemetry/api';
 import type postgres from 'postgres';
+import { endSpan, statementSpan, transactionSpan } from './statement-spans.js';
 
 export interface DatabaseActivity {
   /** Connections the pool may open (1 for PGlite). */
@@ -26,37 +25,10 @@ export function createActivity(connectionsMax: number): DatabaseActivity {
   return { connectionsMax, statementsInFlight: 0, transactionsWaiting: 0, transactionsActive: 0 };
 }
 
-const tracer = () => trace.getTracer('order-service.db');
-
-/** A span under the active span; none when no traced request runs. */
-function childSpan(
-  describe: () => { name: string; attributes: Record<string, string> },
-): { span: Span; ctx: Context } | undefined {
-  const parent = context.active();
-  if (trace.getSpan(parent) === undefined) return undefined;
-  const { name, attributes } = describe();
-  const span = tracer().startSpan(name, { kind: SpanKind.CLIENT, attributes }, parent);
-  return { span, ctx: trace.setSpan(parent, span) };
-}
-
-function endSpan(span: Span | undefined, error?: unknown): void {
-  if (!span) return;
-  if (error !== undefined) {
-    span.recordException(error as Error);
-    span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error)?.message });
-  }
-  span.end();
-}
-
 /** Counts a statement (and traces it) from when it is sent until its answer; returns what ends it. */
 function statementStarted(activity: DatabaseActivity, text: string): (error?: unknown) => void {
   activity.statementsInFlight++;
-  const traced = childSpan(() => {
-    const operation = /^\s*(\w+)/.exec(text)?.[1]?.toUpperCase() ?? 'postgresql';
-    // The statement text, never its parameters: values stay out of traces.
-    const attributes = { 'db.system.name': 'postgresql', 'db.operation.name': operation, 'db.query.text': text };
-    return { name: operation, attributes };
-  });
+  const traced = statementSpan(text);
   return (error) => {
     activity.statementsInFlight--;
     endSpan(traced?.span, error);
@@ -69,7 +41,7 @@ async function transaction<Tx, T>(
   begin: (inside: (tx: Tx) => Promise<T>) => Promise<T>,
   work: (tx: Tx) => Promise<T>,
 ): Promise<T> {
-  const traced = childSpan(() => ({ name: 'transaction', attributes: { 'db.system.name': 'postgresql' } }));
+  const traced = transactionSpan();
   activity.transactionsWaiting++;
   let entered = false;
   const inside = (tx: Tx) => {

@@ -2,9 +2,9 @@
 // context manager is what carries a request's span down to its database
 // statements), exporting over OTLP/HTTP to OTEL_EXPORTER_OTLP_ENDPOINT (the
 // exporter reads that and the other standard OTEL_EXPORTER_OTLP_* variables
-// itself). server.ts starts it only when that endpoint is set; without it
-// nothing of OpenTelemetry is registered or loaded (the API alone answers
-// "no span" wherever asked).
+// itself). server.ts loads and starts it only when that endpoint is set
+// (settings.ts); without it nothing of the SDK is loaded or registered (the
+// API alone answers "no span" wherever asked).
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { defaultResource, detectResources, envDetector, resourceFromAttributes } from '@opentelemetry/resources';
 import {
@@ -35,10 +35,4 @@ export function startTracing({ exporter }: TracingOptions = {}): Tracing {
   });
   provider.register();
   return { provider, shutdown: () => provider.shutdown() };
-}
-
-/** Whether the environment asks for traces: an OTLP endpoint is set, and the SDK is not disabled. */
-export function tracingRequested(env: Record<string, string | undefined>): boolean {
-  if (env.OTEL_SDK_DISABLED === 'true') return false;
-  return Boolean(env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT);
 }
