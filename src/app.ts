@@ -6,6 +6,8 @@ import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import openapiGlue from 'fastify-openapi-glue';
 import { createBearerAuth } from './auth/api-keys.js';
+import { createNatsPublisher } from './broker/nats-publisher.js';
+import type { BrokerSettings } from './broker/settings.js';
 import type { ApiKey, Config } from './config.js';
 import { loadSpec, readSpecText } from './contract/spec.js';
 import type { DatabaseHandle } from './db/client.js';
@@ -16,6 +18,8 @@ import { registerCompression } from './limits/compression.js';
 import { registerRateLimit } from './limits/rate-limit.js';
 import { type LimitsOptions, resolveLimits } from './limits/settings.js';
 import { boundSlowReaders } from './limits/slow-readers.js';
+import { DEFAULT_WEBHOOKS, type WebhookSettings } from './webhooks/settings.js';
+import { createWebhookWorker } from './webhooks/worker.js';
 
 export interface AppOptions {
   database: DatabaseHandle;
@@ -26,6 +30,15 @@ export interface AppOptions {
   docsPath?: string;
   /** Rate limits, compression, slow readers: src/limits/settings.ts (defaults there). */
   limits?: LimitsOptions;
+  /**
+   * Webhook delivery settings. With them, this process also delivers
+   * webhooks in the background (src/webhooks/worker.ts), from onReady to
+   * onClose; without, the endpoints can be managed but nothing is sent
+   * (tests that do not deliver). src/server.ts always passes them.
+   */
+  webhooks?: WebhookSettings;
+  /** With a natsUrl, this process also publishes every event to NATS JetStream (src/broker/). */
+  broker?: BrokerSettings;
 }
 
 // Expired idempotency keys are deleted this often (and once at start).
@@ -38,6 +51,8 @@ export async function buildApp({
   logger = false,
   docsPath,
   limits: limitOptions,
+  webhooks,
+  broker,
 }: AppOptions): Promise<FastifyInstance> {
   const limits = { ...DEFAULT_HTTP, ...http };
   const app = Fastify({
@@ -67,6 +82,15 @@ export async function buildApp({
   app.addHook('onReady', async () => void purge());
   app.addHook('onClose', async () => clearInterval(purgeTimer));
 
+  const worker = webhooks && createWebhookWorker(database.db, webhooks, app.log);
+  const natsUrl = broker?.natsUrl;
+  const publisher = natsUrl ? createNatsPublisher(database.db, { ...broker, natsUrl }, app.log) : undefined;
+  for (const background of [worker, publisher]) {
+    if (!background) continue;
+    app.addHook('onReady', async () => background.start());
+    app.addHook('onClose', () => background.stop());
+  }
+
   const handlers = createHandlers(
     database,
     idempotency,
@@ -74,6 +98,7 @@ export async function buildApp({
     // and the quotes that keep example date-times strings for YAML 1.1 readers.
     { json: () => app.swagger() as unknown as Record<string, unknown>, yaml: () => specText },
     docsPath,
+    { settings: webhooks ?? DEFAULT_WEBHOOKS, wake: () => worker?.wake() },
   );
   await registerHttpLifecycle(app, {
     spec,

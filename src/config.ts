@@ -1,6 +1,9 @@
 // The service's configuration: read from the environment once, checked, typed
 // and frozen. A bad value stops the service at start with a message naming it.
+
+import { type BrokerSettings, brokerSettings } from './broker/settings.js';
 import { DEFAULT_LIMITS, type LimitsConfig } from './limits/settings.js';
+import { type WebhookSettings, webhookSettings } from './webhooks/settings.js';
 
 export type DatabaseConfig =
   | { kind: 'pglite'; dataDir: string }
@@ -40,6 +43,10 @@ export interface Config {
   shutdownTimeoutMs: number;
   /** Rate limits, compression and slow readers (src/limits/settings.ts). */
   limits: LimitsConfig;
+  /** Webhook delivery (src/webhooks/settings.ts). */
+  webhooks: WebhookSettings;
+  /** Publishing events to NATS JetStream (src/broker/settings.ts). */
+  broker: BrokerSettings;
 }
 
 /** Request bodies larger than this are answered 413. */
@@ -145,5 +152,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     },
     shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 9_000, 100, 600_000),
     limits: limitsConfig(env),
+    webhooks: webhookSettings(env),
+    broker: brokerSettings(env),
   });
 }

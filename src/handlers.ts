@@ -15,12 +15,16 @@ import { createOrderWrites } from './orders/writes.js';
 import { createServiceHandlers } from './services/handlers.js';
 import { createServiceRepository } from './services/repository.js';
 import { createServiceWrites } from './services/writes.js';
+import { createWebhookHandlers } from './webhooks/handlers.js';
+import { DEFAULT_WEBHOOKS, type WebhookSettings } from './webhooks/settings.js';
 
 export function createHandlers(
   database: DatabaseHandle,
   idempotency: IdempotencyStore,
   spec: ServedSpec,
   docsPath?: string,
+  /** wake: tells this process's webhook worker that a delivery is due now. */
+  webhooks: { settings: WebhookSettings; wake: () => void } = { settings: DEFAULT_WEBHOOKS, wake: () => {} },
 ): Handlers {
   const { db } = database;
   const availability = createAvailabilityQueries(db);
@@ -31,6 +35,7 @@ export function createHandlers(
     ...createEventHandlers(db),
     ...createProbeHandlers(database.ping),
     ...createContractHandlers(spec, docsPath),
+    ...createWebhookHandlers(db, webhooks.settings, webhooks.wake),
   };
   return withNearestAvailable(handlers, availability);
 }

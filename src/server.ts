@@ -21,6 +21,8 @@ async function start() {
       apiKeys: config.apiKeys,
       http: config.http,
       limits: config.limits,
+      webhooks: config.webhooks,
+      broker: config.broker,
       logger: { level: config.logLevel },
     });
     return { config, database, app };

@@ -6,7 +6,7 @@ const HOURS = THREE_HOURS_MS / 3_600_000;
 
 export class NotFoundError extends Error {
   constructor(
-    readonly resource: 'Order' | 'Service' | 'Problem type',
+    readonly resource: 'Order' | 'Service' | 'Problem type' | 'Webhook endpoint' | 'Event',
     readonly id: string,
   ) {
     super(`${resource} ${id} does not exist.`);

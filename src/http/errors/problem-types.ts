@@ -15,13 +15,14 @@ import {
   ServiceInUseError,
   UnknownServicesError,
 } from '../../domain/errors.js';
+import { ForbiddenUrlError } from '../../webhooks/endpoint-url.js';
 import { UnsupportedMediaTypeError } from '../body/media-types.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: any constructor of an Error, whatever its parameters
 type ErrorClass = abstract new (...args: any[]) => Error;
 
 /** Extension members a problem copies from the error it answers. */
-export type ProblemMember = 'conflictingOrderIds' | 'nearestAvailable' | 'unknownServiceIds' | 'feedStart';
+export type ProblemMember = 'conflictingOrderIds' | 'nearestAvailable' | 'unknownServiceIds' | 'feedStart' | 'errors';
 
 interface ProblemType {
   status: number;
@@ -60,6 +61,12 @@ export const PROBLEM_TYPES = {
     title: 'Unknown services',
     thrownAs: UnknownServicesError,
     members: ['unknownServiceIds'],
+  },
+  'forbidden-address': {
+    status: 422,
+    title: 'Address not allowed',
+    thrownAs: ForbiddenUrlError,
+    members: ['errors'],
   },
   'headers-too-large': { status: 431, title: 'Request header fields too large' },
   internal: { status: 500, title: 'Internal server error' },
