@@ -9,6 +9,8 @@ import { createBearerAuth } from './auth/api-keys.js';
 import type { ApiKey, Config } from './config.js';
 import { loadSpec, readSpecText } from './contract/spec.js';
 import type { DatabaseHandle } from './db/client.js';
+import { registerEvents } from './events/runtime.js';
+import { DEFAULT_EVENTS, type EventsConfig } from './events/settings.js';
 import { createHandlers } from './handlers.js';
 import { DEFAULT_HTTP, httpServerOptions, registerHttpLifecycle } from './http/index.js';
 import { createIdempotencyStore } from './idempotency/store.js';
@@ -26,6 +28,8 @@ export interface AppOptions {
   docsPath?: string;
   /** Rate limits, compression, slow readers: src/limits/settings.ts (defaults there). */
   limits?: LimitsOptions;
+  /** Event retention and the stream's bounds: src/events/settings.ts (defaults there). */
+  events?: Partial<EventsConfig>;
 }
 
 // Expired idempotency keys are deleted this often (and once at start).
@@ -38,6 +42,7 @@ export async function buildApp({
   logger = false,
   docsPath,
   limits: limitOptions,
+  events: eventOptions,
 }: AppOptions): Promise<FastifyInstance> {
   const limits = { ...DEFAULT_HTTP, ...http };
   const app = Fastify({
@@ -67,12 +72,14 @@ export async function buildApp({
   app.addHook('onReady', async () => void purge());
   app.addHook('onClose', async () => clearInterval(purgeTimer));
 
+  const events = registerEvents(app, database, { ...DEFAULT_EVENTS, ...eventOptions });
   const handlers = createHandlers(
     database,
     idempotency,
     // The YAML goes out as written: re-serialised, it would lose its comments
     // and the quotes that keep example date-times strings for YAML 1.1 readers.
     { json: () => app.swagger() as unknown as Record<string, unknown>, yaml: () => specText },
+    events.handlers,
     docsPath,
   );
   await registerHttpLifecycle(app, {

@@ -5,7 +5,6 @@ import { createAvailabilityHandlers } from './availability/handlers.js';
 import { createAvailabilityQueries } from './availability/queries.js';
 import { createContractHandlers, type ServedSpec } from './contract/handlers.js';
 import type { DatabaseHandle } from './db/client.js';
-import { createEventHandlers } from './events/handlers.js';
 import { createProbeHandlers } from './health/probes.js';
 import type { Handlers } from './http/types.js';
 import type { IdempotencyStore } from './idempotency/store.js';
@@ -20,6 +19,7 @@ export function createHandlers(
   database: DatabaseHandle,
   idempotency: IdempotencyStore,
   spec: ServedSpec,
+  events: Pick<Handlers, 'listEvents' | 'streamEvents'>,
   docsPath?: string,
 ): Handlers {
   const { db } = database;
@@ -28,7 +28,7 @@ export function createHandlers(
     ...createOrderHandlers(createOrderRepository(db), createOrderWrites(db, idempotency)),
     ...createAvailabilityHandlers(availability),
     ...createServiceHandlers(createServiceRepository(db), createServiceWrites(db, idempotency)),
-    ...createEventHandlers(db),
+    ...events,
     ...createProbeHandlers(database.ping),
     ...createContractHandlers(spec, docsPath),
   };

@@ -21,6 +21,7 @@ async function start() {
       apiKeys: config.apiKeys,
       http: config.http,
       limits: config.limits,
+      events: config.events,
       logger: { level: config.logLevel },
     });
     return { config, database, app };
