@@ -385,6 +385,39 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/events/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Receive events live (Server-Sent Events)
+         * @description The feed of `GET /events` as a live `text/event-stream`: each event
+         *     as `id: <event id>`, `event: <type>` and `data: <the event as JSON>`,
+         *     as soon as it can be handed out, and a comment line (`: heartbeat`)
+         *     at least every 15 seconds so that proxies keep the connection.
+         *
+         *     Resume with the standard `Last-Event-ID` header (browsers'
+         *     `EventSource` sends it by itself) or `?after=`: the stream first
+         *     sends what was missed, then lives. Nothing is skipped or sent twice
+         *     across a reconnect. The same `types` and `orderId` filters apply.
+         *     A subscriber that reads too slowly to keep up is disconnected
+         *     rather than buffered without end, and resumes with `Last-Event-ID`;
+         *     so are all streams when the service shuts down. Each process serves
+         *     a bounded number of streams, in total and per API key (`503` and
+         *     `429` beyond them). A read key may subscribe.
+         */
+        get: operations["streamEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -1555,6 +1588,12 @@ export interface components {
          */
         EventsOrderId: components["schemas"]["Id"];
         /**
+         * @description The `id` of the last event received, sent by `EventSource` when it
+         *     reconnects: the stream resumes right after it. Takes precedence
+         *     over `after`.
+         */
+        LastEventId: string;
+        /**
          * @description Makes the create safe to retry: the same key with the same body
          *     within 24 hours replays the first answer instead of creating again.
          *     1–255 printable ASCII characters; a UUID is a good choice. Spaces
@@ -2678,6 +2717,67 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["EventPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            410: components["responses"]["EventsPurged"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    streamEvents: {
+        parameters: {
+            query?: {
+                /**
+                 * @description A `nextCursor` or an event `id`: the events after it. Omit it to
+                 *     start at the oldest event kept.
+                 * @example ZXYxLjc0Mi4xMDAw
+                 */
+                after?: components["parameters"]["EventsAfter"];
+                /**
+                 * @description Only events of these types, comma-separated: `order.created`,
+                 *     `order.updated`, `order.deleted`, `service.created`,
+                 *     `service.updated`, `service.deleted`.
+                 * @example order.created,order.deleted
+                 */
+                types?: components["parameters"]["EventTypes"];
+                /**
+                 * @description Only the events of this order (its history).
+                 * @example 1000
+                 */
+                orderId?: components["parameters"]["EventsOrderId"];
+            };
+            header?: {
+                /**
+                 * @description The `id` of the last event received, sent by `EventSource` when it
+                 *     reconnects: the stream resumes right after it. Takes precedence
+                 *     over `after`.
+                 */
+                "Last-Event-ID"?: components["parameters"]["LastEventId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The stream; it lasts until either side closes it. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example : connected
+                     *
+                     *     id: ZXYxLjc0Mi4xMDAw
+                     *     event: order.created
+                     *     data: {"id":"ZXYxLjc0Mi4xMDAw","type":"order.created","occurredAt":"2024-04-20T08:15:30.120Z","data":{"object":{"id":"1000","datetime":"2024-05-01T09:00:00.000Z","totalfee":250.5,"services":[{"id":"123","name":"Inspection"}],"createdAt":"2024-04-20T08:15:30.120Z","updatedAt":"2024-04-20T08:15:30.120Z"},"version":1,"etag":"\"8oq3kCKx8XpGm0M2n1aZQbq3zTn\""}}
+                     *
+                     *     : heartbeat
+                     */
+                    "text/event-stream": string;
                 };
             };
             400: components["responses"]["BadRequest"];

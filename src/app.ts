@@ -11,6 +11,8 @@ import type { BrokerSettings } from './broker/settings.js';
 import type { ApiKey, Config } from './config.js';
 import { loadSpec, readSpecText } from './contract/spec.js';
 import type { DatabaseHandle } from './db/client.js';
+import { registerEvents } from './events/runtime.js';
+import { DEFAULT_EVENTS, type EventsConfig } from './events/settings.js';
 import { createHandlers } from './handlers.js';
 import { DEFAULT_HTTP, httpServerOptions, registerHttpLifecycle } from './http/index.js';
 import { createIdempotencyStore } from './idempotency/store.js';
@@ -39,6 +41,8 @@ export interface AppOptions {
   webhooks?: WebhookSettings;
   /** With a natsUrl, this process also publishes every event to NATS JetStream (src/broker/). */
   broker?: BrokerSettings;
+  /** Event retention and the stream's bounds: src/events/settings.ts (defaults there). */
+  events?: Partial<EventsConfig>;
 }
 
 // Expired idempotency keys are deleted this often (and once at start).
@@ -53,6 +57,7 @@ export async function buildApp({
   limits: limitOptions,
   webhooks,
   broker,
+  events: eventOptions,
 }: AppOptions): Promise<FastifyInstance> {
   const limits = { ...DEFAULT_HTTP, ...http };
   const app = Fastify({
@@ -91,12 +96,14 @@ export async function buildApp({
     app.addHook('onClose', () => background.stop());
   }
 
+  const events = registerEvents(app, database, { ...DEFAULT_EVENTS, ...eventOptions });
   const handlers = createHandlers(
     database,
     idempotency,
     // The YAML goes out as written: re-serialised, it would lose its comments
     // and the quotes that keep example date-times strings for YAML 1.1 readers.
     { json: () => app.swagger() as unknown as Record<string, unknown>, yaml: () => specText },
+    events.handlers,
     docsPath,
     { settings: webhooks ?? DEFAULT_WEBHOOKS, wake: () => worker?.wake() },
   );

@@ -1,7 +1,7 @@
 // The service's configuration: read from the environment once, checked, typed
 // and frozen. A bad value stops the service at start with a message naming it.
-
 import { type BrokerSettings, brokerSettings } from './broker/settings.js';
+import { DEFAULT_EVENTS, type EventsConfig } from './events/settings.js';
 import { DEFAULT_LIMITS, type LimitsConfig } from './limits/settings.js';
 import { type WebhookSettings, webhookSettings } from './webhooks/settings.js';
 
@@ -47,6 +47,8 @@ export interface Config {
   webhooks: WebhookSettings;
   /** Publishing events to NATS JetStream (src/broker/settings.ts). */
   broker: BrokerSettings;
+  /** The event feed's retention and the stream's bounds (src/events/settings.ts). */
+  events: EventsConfig;
 }
 
 /** Request bodies larger than this are answered 413. */
@@ -87,6 +89,20 @@ function limitsConfig(env: Env): LimitsConfig {
     },
     compressionThresholdBytes: integer(env, 'COMPRESSION_THRESHOLD_BYTES', d.compressionThresholdBytes, 0, 1 << 30),
     sendTimeoutMs: integer(env, 'SEND_TIMEOUT_MS', d.sendTimeoutMs, 100, 600_000),
+  };
+}
+
+function eventsConfig(env: Env): EventsConfig {
+  const d = DEFAULT_EVENTS;
+  return {
+    retentionDays: integer(env, 'EVENT_RETENTION_DAYS', d.retentionDays, 1, 3650),
+    streamsMax: integer(env, 'EVENT_STREAMS_MAX', d.streamsMax, 1, 100_000),
+    streamsPerKeyMax: integer(env, 'EVENT_STREAMS_PER_KEY_MAX', d.streamsPerKeyMax, 1, 100_000),
+    heartbeatMs: integer(env, 'EVENT_HEARTBEAT_MS', d.heartbeatMs, 100, 15_000),
+    streamBufferBytes: integer(env, 'EVENT_STREAM_BUFFER_BYTES', d.streamBufferBytes, 1024, 1 << 30),
+    streamSendTimeoutMs: integer(env, 'EVENT_STREAM_SEND_TIMEOUT_MS', d.streamSendTimeoutMs, 100, 600_000),
+    pollMs: integer(env, 'EVENT_POLL_MS', d.pollMs, 50, 60_000),
+    purgeIntervalMs: integer(env, 'EVENT_PURGE_INTERVAL_MS', d.purgeIntervalMs, 1000, 86_400_000),
   };
 }
 
@@ -154,5 +170,6 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     limits: limitsConfig(env),
     webhooks: webhookSettings(env),
     broker: brokerSettings(env),
+    events: eventsConfig(env),
   });
 }

@@ -5,7 +5,6 @@ import { createAvailabilityHandlers } from './availability/handlers.js';
 import { createAvailabilityQueries } from './availability/queries.js';
 import { createContractHandlers, type ServedSpec } from './contract/handlers.js';
 import type { DatabaseHandle } from './db/client.js';
-import { createEventHandlers } from './events/handlers.js';
 import { createProbeHandlers } from './health/probes.js';
 import type { Handlers } from './http/types.js';
 import type { IdempotencyStore } from './idempotency/store.js';
@@ -22,6 +21,7 @@ export function createHandlers(
   database: DatabaseHandle,
   idempotency: IdempotencyStore,
   spec: ServedSpec,
+  events: Pick<Handlers, 'listEvents' | 'streamEvents'>,
   docsPath?: string,
   /** wake: tells this process's webhook worker that a delivery is due now. */
   webhooks: { settings: WebhookSettings; wake: () => void } = { settings: DEFAULT_WEBHOOKS, wake: () => {} },
@@ -32,7 +32,7 @@ export function createHandlers(
     ...createOrderHandlers(createOrderRepository(db), createOrderWrites(db, idempotency)),
     ...createAvailabilityHandlers(availability),
     ...createServiceHandlers(createServiceRepository(db), createServiceWrites(db, idempotency)),
-    ...createEventHandlers(db),
+    ...events,
     ...createProbeHandlers(database.ping),
     ...createContractHandlers(spec, docsPath),
     ...createWebhookHandlers(db, webhooks.settings, webhooks.wake),

@@ -23,6 +23,7 @@ async function start() {
       limits: config.limits,
       webhooks: config.webhooks,
       broker: config.broker,
+      events: config.events,
       logger: { level: config.logLevel },
     });
     return { config, database, app };

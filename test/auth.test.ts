@@ -63,7 +63,9 @@ for (const { method, url, secured } of operations) {
   });
 }
 
-for (const { method, url, write } of operations.filter((o) => o.secured)) {
+// The event stream never ends, so app.inject cannot await its 200: a read key
+// subscribing is tested over a real socket in test/events-stream.test.ts.
+for (const { method, url, write } of operations.filter((o) => o.secured && o.url !== '/events/stream')) {
   t.test(`${method} ${url} with a read key is ${write ? '403' : 'allowed'}`, async (t) => {
     const res = await api.request({
       method,

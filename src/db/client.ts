@@ -37,6 +37,12 @@ export interface DatabaseHandle {
   kind: DatabaseConfig['kind'];
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>;
+  /**
+   * Calls `onNotify` for every NOTIFY on `channel` (delivered at commit), and
+   * `onListening` each time the listening connection is (re)established, when
+   * notifications may have been missed. Resolves to a function that stops it.
+   */
+  listen(channel: string, onNotify: () => void, onListening: () => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -78,6 +84,12 @@ async function openPglite(dataDir: string, sampleData: boolean): Promise<Databas
       db: db as unknown as Database,
       kind: 'pglite',
       ping: async () => void (await client.query('select 1')),
+      // In-process: PGlite delivers the notifications of its one connection to itself.
+      listen: async (channel, onNotify, onListening) => {
+        const stop = await client.listen(channel, onNotify);
+        onListening();
+        return stop;
+      },
       close: async () => {
         try {
           await client.close();
@@ -124,6 +136,11 @@ export function connectPostgres(config: PostgresConfig): DatabaseHandle {
     db: db as unknown as Database,
     kind: 'postgres',
     ping: async () => void (await db.execute(sql`select 1`)),
+    // postgres.js listens on a connection of its own and re-listens after a reconnect.
+    listen: async (channel, onNotify, onListening) => {
+      const { unlisten } = await client.listen(channel, onNotify, onListening);
+      return unlisten;
+    },
     close: () => client.end({ timeout: 5 }),
   };
 }

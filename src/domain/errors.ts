@@ -80,3 +80,17 @@ export class EventsPurgedError extends Error {
     super('Events after this cursor were purged; the feed now begins at feedStart.');
   }
 }
+
+/** The process serves as many event streams as it may (EVENT_STREAMS_MAX). */
+export class StreamsFullError extends Error {
+  constructor(readonly max: number) {
+    super(`This process serves at most ${max} event streams; retry shortly (another process may have room).`);
+  }
+}
+
+/** The API key has as many event streams open on this process as it may (EVENT_STREAMS_PER_KEY_MAX). */
+export class KeyStreamsFullError extends Error {
+  constructor(readonly max: number) {
+    super(`This API key has ${max} event streams open on this process, the most it may; close one first.`);
+  }
+}

@@ -9,10 +9,12 @@ import {
   IdempotencyKeyInUseError,
   IdempotencyKeyReusedError,
   InvalidInputError,
+  KeyStreamsFullError,
   NotFoundError,
   OrderConflictError,
   PreconditionFailedError,
   ServiceInUseError,
+  StreamsFullError,
   UnknownServicesError,
 } from '../../domain/errors.js';
 import { ForbiddenUrlError } from '../../webhooks/endpoint-url.js';
@@ -55,7 +57,8 @@ export const PROBLEM_TYPES = {
   'unsupported-media-type': { status: 415, title: 'Unsupported media type', thrownAs: UnsupportedMediaTypeError },
   'expectation-failed': { status: 417, title: 'Expectation failed' },
   'idempotency-key-reused': { status: 422, title: 'Idempotency key reused', thrownAs: IdempotencyKeyReusedError },
-  'rate-limited': { status: 429, title: 'Too many requests' },
+  // Thrown for a stream beyond its API key's bound; the rate limit builds its own.
+  'rate-limited': { status: 429, title: 'Too many requests', thrownAs: KeyStreamsFullError },
   'unknown-services': {
     status: 422,
     title: 'Unknown services',
@@ -70,7 +73,8 @@ export const PROBLEM_TYPES = {
   },
   'headers-too-large': { status: 431, title: 'Request header fields too large' },
   internal: { status: 500, title: 'Internal server error' },
-  unavailable: { status: 503, title: 'Service unavailable' },
+  // Thrown for a stream beyond the process's bound; a database outage is detected where it happens.
+  unavailable: { status: 503, title: 'Service unavailable', thrownAs: StreamsFullError },
 } as const satisfies Record<string, ProblemType>;
 
 export type ProblemKind = keyof typeof PROBLEM_TYPES;
