@@ -87,16 +87,19 @@ export async function buildApp({
   app.addHook('onReady', async () => void purge());
   app.addHook('onClose', async () => clearInterval(purgeTimer));
 
+  const events = registerEvents(app, database, { ...DEFAULT_EVENTS, ...eventOptions });
+  // Followers of the feed that push it out: woken on every commit (and by their own poll).
   const worker = webhooks && createWebhookWorker(database.db, webhooks, app.log);
   const natsUrl = broker?.natsUrl;
   const publisher = natsUrl ? createNatsPublisher(database.db, { ...broker, natsUrl }, app.log) : undefined;
   for (const background of [worker, publisher]) {
     if (!background) continue;
-    app.addHook('onReady', async () => background.start());
+    app.addHook('onReady', async () => {
+      events.wake.subscribe(background.wake);
+      background.start();
+    });
     app.addHook('onClose', () => background.stop());
   }
-
-  const events = registerEvents(app, database, { ...DEFAULT_EVENTS, ...eventOptions });
   const handlers = createHandlers(
     database,
     idempotency,

@@ -95,6 +95,9 @@ export function recordAttempt(
   const state = delivered ? 'delivered' : final ? 'failed' : 'pending';
   const next = delayMs === null ? sql`null::timestamptz` : sql`now() + ${`${delayMs} milliseconds`}::interval`;
   return inTransaction(db, async (tx) => {
+    // Not worth a WAL flush of its own: if a crash loses this record, the
+    // delivery is still pending and is sent again (at least once).
+    await tx.execute(sql`set local synchronous_commit = off`);
     await tx.execute(sql`insert into webhook_attempts
         (endpoint_id, event_tx, event_id, attempted_at, status_code, error, duration_ms, next_attempt_at)
         values (${endpoint.id}, ${delivery.eventTx}::xid8, ${delivery.eventId},

@@ -39,6 +39,7 @@ export function send(target: string, headers: Record<string, string>, body: stri
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onAbort);
       settle(outcome);
     };
     const client = url.protocol === 'https:' ? https : http;
@@ -52,10 +53,11 @@ export function send(target: string, headers: Record<string, string>, body: stri
       resolve(done(null, `no answer within ${options.timeoutMs} ms`));
       request.destroy();
     }, options.timeoutMs);
-    options.signal?.addEventListener('abort', () => {
+    const onAbort = () => {
       resolve(done(null, 'aborted: the service is shutting down'));
       request.destroy();
-    });
+    };
+    options.signal?.addEventListener('abort', onAbort, { once: true });
     request.on('response', (response) => {
       // The body is read and dropped (up to the timeout): the status is the answer.
       response.resume();
