@@ -119,6 +119,167 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/webhook-endpoints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List webhook endpoints
+         * @description The registered endpoints, oldest first, one page at a time. Pass
+         *     `nextCursor` as `cursor` for the next page; it is `null` on the
+         *     last. Secrets are never shown here. A read key may list.
+         */
+        get: operations["listWebhookEndpoints"];
+        put?: never;
+        /**
+         * Register a webhook endpoint
+         * @description Registers a URL that receives every event of the listed types
+         *     (all types when `eventTypes` is left out) committed from now on, as
+         *     an HTTP `POST` signed by the Standard Webhooks specification (see
+         *     the callback `event`). The answer is the only one that shows the
+         *     endpoint's `secret`: keep it to verify signatures.
+         *
+         *     The URL must be `http` or `https`, have a host, carry no user name
+         *     or password and be at most 2,000 characters (`400` naming `url`
+         *     otherwise). A host written as a loopback, link-local, private or
+         *     metadata address (`127.0.0.1`, `10.0.0.1`, `169.254.169.254`,
+         *     `[::1]`, …) is `422` (`/problems/forbidden-address`) unless the
+         *     operator allows it (`WEBHOOK_ALLOWED_HOSTS`); a host name is checked
+         *     against the addresses it resolves to at each delivery instead.
+         */
+        post: operations["createWebhookEndpoint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhook-endpoints/{endpointId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The webhook endpoint's id.
+                 * @example 1000
+                 */
+                endpointId: components["parameters"]["EndpointId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Get a webhook endpoint
+         * @description One endpoint, with its status (`disabled` with the reason once the service stopped delivering to it).
+         */
+        get: operations["getWebhookEndpoint"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a webhook endpoint
+         * @description Stops all deliveries to the endpoint and forgets its attempts.
+         */
+        delete: operations["deleteWebhookEndpoint"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhook-endpoints/{endpointId}/rotate-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The webhook endpoint's id.
+                 * @example 1000
+                 */
+                endpointId: components["parameters"]["EndpointId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rotate an endpoint's secret
+         * @description Gives the endpoint a new secret, shown only in this answer. For 24
+         *     hours (until `previousSecretExpiresAt`) deliveries carry a signature
+         *     with the old secret too, so receivers can switch without losing
+         *     events. No body.
+         */
+        post: operations["rotateWebhookSecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhook-endpoints/{endpointId}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The webhook endpoint's id.
+                 * @example 1000
+                 */
+                endpointId: components["parameters"]["EndpointId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List delivery attempts
+         * @description Every attempt to deliver an event to this endpoint, newest first,
+         *     one page at a time: the event, when, the status code or the error,
+         *     how long it took, and when the next attempt is due (`null` once the
+         *     event was delivered or given up). Pass `nextCursor` as `cursor` for
+         *     the next page; it is `null` on the last.
+         */
+        get: operations["listWebhookDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhook-endpoints/{endpointId}/deliveries/{eventId}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The webhook endpoint's id.
+                 * @example 1000
+                 */
+                endpointId: components["parameters"]["EndpointId"];
+                /**
+                 * @description The `id` of the event to deliver again.
+                 * @example ZXYxLjc0Mi4xMDAw
+                 */
+                eventId: components["parameters"]["DeliveryEventId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Deliver an event again
+         * @description Sends the event to the endpoint again as soon as possible, whether
+         *     it was delivered, given up or never sent there, with the same
+         *     `webhook-id`. A disabled endpoint is enabled again by this. An
+         *     event that does not exist (or was purged) is `404`. No body.
+         */
+        post: operations["retryWebhookDelivery"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/services": {
         parameters: {
             query?: never;
@@ -216,6 +377,39 @@ export interface paths {
          *     A read key may read it.
          */
         get: operations["listEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/events/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Receive events live (Server-Sent Events)
+         * @description The feed of `GET /events` as a live `text/event-stream`: each event
+         *     as `id: <event id>`, `event: <type>` and `data: <the event as JSON>`,
+         *     as soon as it can be handed out, and a comment line (`: heartbeat`)
+         *     at least every 15 seconds so that proxies keep the connection.
+         *
+         *     Resume with the standard `Last-Event-ID` header (browsers'
+         *     `EventSource` sends it by itself) or `?after=`: the stream first
+         *     sends what was missed, then lives. Nothing is skipped or sent twice
+         *     across a reconnect. The same `types` and `orderId` filters apply.
+         *     A subscriber that reads too slowly to keep up is disconnected
+         *     rather than buffered without end, and resumes with `Last-Event-ID`;
+         *     so are all streams when the service shuts down. Each process serves
+         *     a bounded number of streams, in total and per API key (`503` and
+         *     `429` beyond them). A read key may subscribe.
+         */
+        get: operations["streamEvents"];
         put?: never;
         post?: never;
         delete?: never;
@@ -377,6 +571,116 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * @description A kind of event.
+         * @example order.created
+         * @enum {string}
+         */
+        WebhookEventType: "order.created" | "order.updated" | "order.deleted" | "service.created" | "service.updated" | "service.deleted";
+        WebhookEndpointInput: {
+            /**
+             * @description Where events are sent (`http` or `https`).
+             * @example https://receiver.example.com/order-events
+             */
+            url: string;
+            /** @description The kinds of event to send; all of them when left out. */
+            eventTypes?: components["schemas"]["WebhookEventType"][];
+            /**
+             * @description Free text for the people who run the receiver.
+             * @default
+             */
+            description: string;
+        };
+        WebhookEndpoint: {
+            id: components["schemas"]["Id"];
+            /** @example https://receiver.example.com/order-events */
+            url: string;
+            eventTypes: components["schemas"]["WebhookEventType"][];
+            description: string;
+            /**
+             * @description `disabled`: nothing is sent until a delivery is retried by hand.
+             * @enum {string}
+             */
+            status: "enabled" | "disabled";
+            /**
+             * @description `gone`: the endpoint answered `410`; `failing`: it failed an event for the whole retry schedule; `null` while enabled.
+             * @enum {string|null}
+             */
+            disabledReason: "gone" | "failing" | null;
+            /**
+             * Format: date-time
+             * @example 2024-04-20T08:15:30.120Z
+             */
+            createdAt: string;
+        };
+        /** @description A `WebhookEndpoint` with its `secret`, as registering it answers. */
+        WebhookEndpointWithSecret: {
+            id: components["schemas"]["Id"];
+            url: string;
+            eventTypes: components["schemas"]["WebhookEventType"][];
+            description: string;
+            /** @enum {string} */
+            status: "enabled";
+            /** @enum {string|null} */
+            disabledReason: null;
+            /** Format: date-time */
+            createdAt: string;
+            secret: components["schemas"]["WebhookSecretValue"];
+        };
+        /**
+         * @description The signing secret (Standard Webhooks format); shown only when created or rotated.
+         * @example whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
+         */
+        WebhookSecretValue: string;
+        WebhookSecret: {
+            secret: components["schemas"]["WebhookSecretValue"];
+            /**
+             * Format: date-time
+             * @description Until then, deliveries are signed with the previous secret too.
+             * @example 2024-04-21T08:15:30.120Z
+             */
+            previousSecretExpiresAt: string;
+        };
+        WebhookEndpointList: {
+            data: components["schemas"]["WebhookEndpoint"][];
+            /** @description Pass as `cursor` for the next page; `null` on the last page. */
+            nextCursor: string | null;
+        };
+        WebhookAttempt: {
+            eventId: components["schemas"]["EventId"];
+            /**
+             * Format: date-time
+             * @example 2024-04-20T08:15:31.004Z
+             */
+            attemptedAt: string;
+            /**
+             * @description The endpoint's HTTP status; `null` when no answer came (see `error`).
+             * @example 200
+             */
+            statusCode: number | null;
+            /** @description Why no acceptable answer came (timeout, refused connection, DNS failure, forbidden address, a non-2xx status). */
+            error: string | null;
+            /** @example 41 */
+            durationMs: number;
+            /**
+             * Format: date-time
+             * @description When the event is tried again; `null` once delivered or given up.
+             */
+            nextAttemptAt: string | null;
+        };
+        WebhookAttemptList: {
+            data: components["schemas"]["WebhookAttempt"][];
+            /** @description Pass as `cursor` for the next page; `null` on the last page. */
+            nextCursor: string | null;
+        };
+        WebhookRedelivery: {
+            eventId: components["schemas"]["EventId"];
+            /**
+             * Format: date-time
+             * @example 2024-04-20T09:00:00.000Z
+             */
+            nextAttemptAt: string;
+        };
         /**
          * @description A server-assigned id, decimal digits without leading zeros.
          * @example 223
@@ -828,6 +1132,33 @@ export interface components {
         };
     };
     responses: {
+        /**
+         * @description The URL's host is a loopback, link-local, private or metadata
+         *     address that the service does not deliver to; `errors` names `url`.
+         */
+        ForbiddenAddress: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "/problems/forbidden-address",
+                 *       "title": "Address not allowed",
+                 *       "status": 422,
+                 *       "detail": "Webhooks are not delivered to loopback, link-local, private or metadata addresses.",
+                 *       "errors": [
+                 *         {
+                 *           "in": "body",
+                 *           "pointer": "#/url",
+                 *           "detail": "names 169.254.169.254, a link-local address"
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["ValidationProblem"];
+            };
+        };
         /** @description The order still has the `ETag` named in `If-None-Match`; no body. */
         NotModified: {
             headers: {
@@ -1184,6 +1515,39 @@ export interface components {
     };
     parameters: {
         /**
+         * @description The webhook endpoint's id.
+         * @example 1000
+         */
+        EndpointId: components["schemas"]["Id"];
+        /**
+         * @description The `id` of the event to deliver again.
+         * @example ZXYxLjc0Mi4xMDAw
+         */
+        DeliveryEventId: components["schemas"]["EventId"];
+        /** @description The largest number of items on the page. */
+        WebhookLimit: number;
+        /** @description The `nextCursor` of the previous page; omit it for the first page. */
+        WebhookCursor: string;
+        /**
+         * @description The event's `id`, the same on every retry, so a receiver can discard duplicates.
+         * @example ZXYxLjc0Mi4xMDAw
+         */
+        WebhookIdHeader: components["schemas"]["EventId"];
+        /**
+         * @description When this attempt was signed, in whole seconds since the Unix epoch; reject ones far from your clock.
+         * @example 1713600930
+         */
+        WebhookTimestampHeader: string;
+        /**
+         * @description Space-separated signatures `v1,<base64 HMAC-SHA256>` of
+         *     `<webhook-id>.<webhook-timestamp>.<body>`, keyed with the base64
+         *     part of the endpoint's secret (after `whsec_`). During the 24 hours
+         *     after a rotation there are two: one per secret. Verify with any
+         *     Standard Webhooks library.
+         * @example v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4=
+         */
+        WebhookSignatureHeader: string;
+        /**
          * @description The order's id.
          * @example 223
          */
@@ -1249,6 +1613,12 @@ export interface components {
          * @example 1000
          */
         EventsOrderId: components["schemas"]["Id"];
+        /**
+         * @description The `id` of the last event received, sent by `EventSource` when it
+         *     reconnects: the stream resumes right after it. Takes precedence
+         *     over `after`.
+         */
+        LastEventId: string;
         /**
          * @description Makes the create safe to retry: the same key with the same body
          *     within 24 hours replays the first answer instead of creating again.
@@ -1752,6 +2122,334 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
+    listWebhookEndpoints: {
+        parameters: {
+            query?: {
+                /** @description The largest number of items on the page. */
+                limit?: components["parameters"]["WebhookLimit"];
+                /** @description The `nextCursor` of the previous page; omit it for the first page. */
+                cursor?: components["parameters"]["WebhookCursor"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of endpoints. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "id": "1000",
+                     *           "url": "https://receiver.example.com/order-events",
+                     *           "eventTypes": [
+                     *             "order.created",
+                     *             "order.deleted"
+                     *           ],
+                     *           "description": "Billing",
+                     *           "status": "enabled",
+                     *           "disabledReason": null,
+                     *           "createdAt": "2024-04-20T08:15:30.120Z"
+                     *         }
+                     *       ],
+                     *       "nextCursor": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["WebhookEndpointList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createWebhookEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "url": "https://receiver.example.com/order-events",
+                 *       "eventTypes": [
+                 *         "order.created",
+                 *         "order.deleted"
+                 *       ],
+                 *       "description": "Billing"
+                 *     }
+                 */
+                "application/json": components["schemas"]["WebhookEndpointInput"];
+            };
+        };
+        responses: {
+            /** @description The endpoint was registered; `secret` is shown only here. */
+            201: {
+                headers: {
+                    Location: components["headers"]["Location"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "1000",
+                     *       "url": "https://receiver.example.com/order-events",
+                     *       "eventTypes": [
+                     *         "order.created",
+                     *         "order.deleted"
+                     *       ],
+                     *       "description": "Billing",
+                     *       "status": "enabled",
+                     *       "disabledReason": null,
+                     *       "createdAt": "2024-04-20T08:15:30.120Z",
+                     *       "secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["WebhookEndpointWithSecret"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            408: components["responses"]["RequestTimeout"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ForbiddenAddress"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getWebhookEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The webhook endpoint's id.
+                 * @example 1000
+                 */
+                endpointId: components["parameters"]["EndpointId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The endpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "1000",
+                     *       "url": "https://receiver.example.com/order-events",
+                     *       "eventTypes": [
+                     *         "order.created"
+                     *       ],
+                     *       "description": "",
+                     *       "status": "disabled",
+                     *       "disabledReason": "gone",
+                     *       "createdAt": "2024-04-20T08:15:30.120Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["WebhookEndpoint"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    deleteWebhookEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The webhook endpoint's id.
+                 * @example 1000
+                 */
+                endpointId: components["parameters"]["EndpointId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The endpoint was deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    rotateWebhookSecret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The webhook endpoint's id.
+                 * @example 1000
+                 */
+                endpointId: components["parameters"]["EndpointId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The new secret. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "secret": "whsec_ZJ0d8mJr0bC3kLhYp0q7xV3uT9sN2aWe",
+                     *       "previousSecretExpiresAt": "2024-04-21T08:15:30.120Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["WebhookSecret"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listWebhookDeliveries: {
+        parameters: {
+            query?: {
+                /** @description The largest number of items on the page. */
+                limit?: components["parameters"]["WebhookLimit"];
+                /** @description The `nextCursor` of the previous page; omit it for the first page. */
+                cursor?: components["parameters"]["WebhookCursor"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The webhook endpoint's id.
+                 * @example 1000
+                 */
+                endpointId: components["parameters"]["EndpointId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of attempts, newest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "eventId": "ZXYxLjc0Mi4xMDAw",
+                     *           "attemptedAt": "2024-04-20T08:15:31.004Z",
+                     *           "statusCode": 200,
+                     *           "error": null,
+                     *           "durationMs": 41,
+                     *           "nextAttemptAt": null
+                     *         },
+                     *         {
+                     *           "eventId": "ZXYxLjc0Mi4xMDAw",
+                     *           "attemptedAt": "2024-04-20T08:15:30.301Z",
+                     *           "statusCode": null,
+                     *           "error": "connection refused",
+                     *           "durationMs": 3,
+                     *           "nextAttemptAt": "2024-04-20T08:15:30.980Z"
+                     *         }
+                     *       ],
+                     *       "nextCursor": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["WebhookAttemptList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    retryWebhookDelivery: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The webhook endpoint's id.
+                 * @example 1000
+                 */
+                endpointId: components["parameters"]["EndpointId"];
+                /**
+                 * @description The `id` of the event to deliver again.
+                 * @example ZXYxLjc0Mi4xMDAw
+                 */
+                eventId: components["parameters"]["DeliveryEventId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The delivery is due now. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "eventId": "ZXYxLjc0Mi4xMDAw",
+                     *       "nextAttemptAt": "2024-04-20T09:00:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["WebhookRedelivery"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
     listServices: {
         parameters: {
             query?: {
@@ -2045,6 +2743,67 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["EventPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            410: components["responses"]["EventsPurged"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    streamEvents: {
+        parameters: {
+            query?: {
+                /**
+                 * @description A `nextCursor` or an event `id`: the events after it. Omit it to
+                 *     start at the oldest event kept.
+                 * @example ZXYxLjc0Mi4xMDAw
+                 */
+                after?: components["parameters"]["EventsAfter"];
+                /**
+                 * @description Only events of these types, comma-separated: `order.created`,
+                 *     `order.updated`, `order.deleted`, `service.created`,
+                 *     `service.updated`, `service.deleted`.
+                 * @example order.created,order.deleted
+                 */
+                types?: components["parameters"]["EventTypes"];
+                /**
+                 * @description Only the events of this order (its history).
+                 * @example 1000
+                 */
+                orderId?: components["parameters"]["EventsOrderId"];
+            };
+            header?: {
+                /**
+                 * @description The `id` of the last event received, sent by `EventSource` when it
+                 *     reconnects: the stream resumes right after it. Takes precedence
+                 *     over `after`.
+                 */
+                "Last-Event-ID"?: components["parameters"]["LastEventId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The stream; it lasts until either side closes it. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example : connected
+                     *
+                     *     id: ZXYxLjc0Mi4xMDAw
+                     *     event: order.created
+                     *     data: {"id":"ZXYxLjc0Mi4xMDAw","type":"order.created","occurredAt":"2024-04-20T08:15:30.120Z","data":{"object":{"id":"1000","datetime":"2024-05-01T09:00:00.000Z","totalfee":250.5,"services":[{"id":"123","name":"Inspection"}],"createdAt":"2024-04-20T08:15:30.120Z","updatedAt":"2024-04-20T08:15:30.120Z"},"version":1,"etag":"\"8oq3kCKx8XpGm0M2n1aZQbq3zTn\""}}
+                     *
+                     *     : heartbeat
+                     */
+                    "text/event-stream": string;
                 };
             };
             400: components["responses"]["BadRequest"];

@@ -6,9 +6,13 @@ import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import openapiGlue from 'fastify-openapi-glue';
 import { createBearerAuth } from './auth/api-keys.js';
+import { createNatsPublisher } from './broker/nats-publisher.js';
+import type { BrokerSettings } from './broker/settings.js';
 import type { ApiKey, Config } from './config.js';
 import { loadSpec, readSpecText } from './contract/spec.js';
 import type { DatabaseHandle } from './db/client.js';
+import { registerEvents } from './events/runtime.js';
+import { DEFAULT_EVENTS, type EventsConfig } from './events/settings.js';
 import { createHandlers } from './handlers.js';
 import { DEFAULT_HTTP, httpServerOptions, registerHttpLifecycle } from './http/index.js';
 import { createIdempotencyStore } from './idempotency/store.js';
@@ -18,6 +22,8 @@ import { type LimitsOptions, resolveLimits } from './limits/settings.js';
 import { boundSlowReaders } from './limits/slow-readers.js';
 import { DEFAULT_METRICS, type MetricsSetting, registerMetrics } from './metrics/index.js';
 import type { Tracing } from './tracing/provider.js';
+import { DEFAULT_WEBHOOKS, type WebhookSettings } from './webhooks/settings.js';
+import { createWebhookWorker } from './webhooks/worker.js';
 
 export interface AppOptions {
   database: DatabaseHandle;
@@ -32,6 +38,17 @@ export interface AppOptions {
   metrics?: MetricsSetting;
   /** Traces of requests and their statements; none: nothing of OpenTelemetry is registered. */
   tracing?: Tracing;
+  /**
+   * Webhook delivery settings. With them, this process also delivers
+   * webhooks in the background (src/webhooks/worker.ts), from onReady to
+   * onClose; without, the endpoints can be managed but nothing is sent
+   * (tests that do not deliver). src/server.ts always passes them.
+   */
+  webhooks?: WebhookSettings;
+  /** With a natsUrl, this process also publishes every event to NATS JetStream (src/broker/). */
+  broker?: BrokerSettings;
+  /** Event retention and the stream's bounds: src/events/settings.ts (defaults there). */
+  events?: Partial<EventsConfig>;
 }
 
 // Expired idempotency keys are deleted this often (and once at start).
@@ -46,6 +63,9 @@ export async function buildApp({
   limits: limitOptions,
   metrics: metricsSetting = DEFAULT_METRICS,
   tracing,
+  webhooks,
+  broker,
+  events: eventOptions,
 }: AppOptions): Promise<FastifyInstance> {
   const limits = { ...DEFAULT_HTTP, ...http };
   const app = Fastify({
@@ -78,14 +98,29 @@ export async function buildApp({
   app.addHook('onReady', async () => void purge());
   app.addHook('onClose', async () => clearInterval(purgeTimer));
 
+  const events = registerEvents(app, database, { ...DEFAULT_EVENTS, ...eventOptions });
+  // Followers of the feed that push it out: woken on every commit (and by their own poll).
+  const worker = webhooks && createWebhookWorker(database.db, webhooks, app.log);
+  const natsUrl = broker?.natsUrl;
+  const publisher = natsUrl ? createNatsPublisher(database.db, { ...broker, natsUrl }, app.log) : undefined;
+  for (const background of [worker, publisher]) {
+    if (!background) continue;
+    app.addHook('onReady', async () => {
+      events.wake.subscribe(background.wake);
+      background.start();
+    });
+    app.addHook('onClose', () => background.stop());
+  }
   const handlers = createHandlers(
     database,
     idempotency,
     // The YAML goes out as written: re-serialised, it would lose its comments
     // and the quotes that keep example date-times strings for YAML 1.1 readers.
     { json: () => app.swagger() as unknown as Record<string, unknown>, yaml: () => specText },
+    events.handlers,
     docsPath,
     served,
+    { settings: webhooks ?? DEFAULT_WEBHOOKS, wake: () => worker?.wake() },
   );
   await registerHttpLifecycle(app, {
     spec,

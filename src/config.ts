@@ -1,8 +1,11 @@
 // The service's configuration: read from the environment once, checked, typed
 // and frozen. A bad value stops the service at start with a message naming it.
+import { type BrokerSettings, brokerSettings } from './broker/settings.js';
+import { DEFAULT_EVENTS, type EventsConfig } from './events/settings.js';
 import { DEFAULT_LIMITS, type LimitsConfig } from './limits/settings.js';
 import { type MetricsSetting, parseMetricsSetting } from './metrics/settings.js';
 import { tracingRequested } from './tracing/settings.js';
+import { type WebhookSettings, webhookSettings } from './webhooks/settings.js';
 
 export type DatabaseConfig =
   | { kind: 'pglite'; dataDir: string }
@@ -52,6 +55,12 @@ export interface Config {
   metrics: MetricsSetting;
   /** Traces exported over OTLP: on when OTEL_EXPORTER_OTLP_ENDPOINT is set. */
   tracing: boolean;
+  /** Webhook delivery (src/webhooks/settings.ts). */
+  webhooks: WebhookSettings;
+  /** Publishing events to NATS JetStream (src/broker/settings.ts). */
+  broker: BrokerSettings;
+  /** The event feed's retention and the stream's bounds (src/events/settings.ts). */
+  events: EventsConfig;
 }
 
 /** Request bodies larger than this are answered 413. */
@@ -111,6 +120,20 @@ function readUrls(env: Env): string[] {
       throw new Error(`DATABASE_READ_URL entry ${i + 1} must start with postgres:// or postgresql://`);
   });
   return urls;
+}
+
+function eventsConfig(env: Env): EventsConfig {
+  const d = DEFAULT_EVENTS;
+  return {
+    retentionDays: integer(env, 'EVENT_RETENTION_DAYS', d.retentionDays, 1, 3650),
+    streamsMax: integer(env, 'EVENT_STREAMS_MAX', d.streamsMax, 1, 100_000),
+    streamsPerKeyMax: integer(env, 'EVENT_STREAMS_PER_KEY_MAX', d.streamsPerKeyMax, 1, 100_000),
+    heartbeatMs: integer(env, 'EVENT_HEARTBEAT_MS', d.heartbeatMs, 100, 15_000),
+    streamBufferBytes: integer(env, 'EVENT_STREAM_BUFFER_BYTES', d.streamBufferBytes, 1024, 1 << 30),
+    streamSendTimeoutMs: integer(env, 'EVENT_STREAM_SEND_TIMEOUT_MS', d.streamSendTimeoutMs, 100, 600_000),
+    pollMs: integer(env, 'EVENT_POLL_MS', d.pollMs, 50, 60_000),
+    purgeIntervalMs: integer(env, 'EVENT_PURGE_INTERVAL_MS', d.purgeIntervalMs, 1000, 86_400_000),
+  };
 }
 
 function databaseConfig(env: Env): DatabaseConfig {
@@ -182,5 +205,8 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     limits: limitsConfig(env),
     metrics: parseMetricsSetting(env.METRICS, host),
     tracing: tracingRequested(env),
+    webhooks: webhookSettings(env),
+    broker: brokerSettings(env),
+    events: eventsConfig(env),
   });
 }

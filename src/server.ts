@@ -36,6 +36,9 @@ async function start() {
       limits: config.limits,
       metrics: config.metrics,
       tracing,
+      webhooks: config.webhooks,
+      broker: config.broker,
+      events: config.events,
       logger: { level: config.logLevel },
     });
     log = app.log;

@@ -17,23 +17,27 @@ const operationIds = operations.map((op) => op.id);
 // missing one becomes a placeholder that answers 500 "not implemented"):
 // equal sets of names mean every route reaches a handler of its own.
 t.test('every operationId in the spec has a handler, and every handler an operation', async (t) => {
-  const handlers = createHandlers(api.database, createIdempotencyStore(api.database.db), {
-    json: () => ({}),
-    yaml: () => '',
-  });
+  const events = { listEvents: async () => ({}) as never, streamEvents: async () => ({}) as never };
+  const handlers = createHandlers(
+    api.database,
+    createIdempotencyStore(api.database.db),
+    { json: () => ({}), yaml: () => '' },
+    events,
+  );
   t.same(Object.keys(handlers).sort(), [...operationIds].sort());
   for (const id of operationIds) t.type(handlers[id as keyof typeof handlers], 'function', id);
 });
 
 t.test('a malformed path parameter is a 400 naming it, on every operation that takes one', async (t) => {
-  // Ids are digits and problem types lowercase words: "Not_An_Id" is neither,
+  // Ids are digits, problem types lowercase words and event ids base64url
+  // (letters, digits, - and _): "Not.An.Id" is none of them,
   // so validation refuses it before any handler, with the problem that names
   // the parameter (and, for PUT and PATCH, the empty body beside it).
   for (const op of operations.filter((op) => op.parameters.some((p) => p.in === 'path'))) {
     const where = `${op.method} ${op.path}`;
     const res = await api.request<Schemas['ValidationProblem']>({
       method: op.method as 'GET',
-      url: op.path.replace(/{\w+}/g, 'Not_An_Id'),
+      url: op.path.replace(/{\w+}/g, 'Not.An.Id'),
       ...(op.body && { payload: '{}', headers: { 'content-type': op.body.mediaType } }),
     });
     t.equal(res.status, 400, where);

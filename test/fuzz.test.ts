@@ -7,19 +7,19 @@
 import fc from 'fast-check';
 import t from 'tap';
 import { buildTestApi, type Schemas } from './helpers/api.js';
-import { anyRequest, operations, type SpecRequest } from './helpers/spec-requests.js';
+import { answeringOperations, anyRequest, type SpecRequest } from './helpers/spec-requests.js';
 
 const RUNS = 2400;
 // Valid by the schemas, refused all the same: a cursor this service never
-// gave out, and `to` before `from`.
-const RULES_BEYOND_SCHEMA = new Set(['#/cursor', '#/to', '#/after']);
+// gave out, `to` before `from`, and a webhook URL that is no http(s) URL with a host.
+const RULES_BEYOND_SCHEMA = new Set(['#/cursor', '#/to', '#/after', '#/url']);
 
 const api = await buildTestApi(t);
 const describe = (r: SpecRequest) =>
   `${r.valid ? 'valid' : 'broken'} ${r.method} ${r.url} ${JSON.stringify(r.headers)} ${r.payload ?? ''}`;
 
 t.test(
-  `${RUNS} generated requests across all ${operations.length} operations: no 5xx, every response per the spec`,
+  `${RUNS} generated requests across all ${answeringOperations.length} operations that end: no 5xx, every response per the spec`,
   async (t) => {
     const sent = new Map<string, number>();
     const started = Date.now();
@@ -45,7 +45,7 @@ t.test(
       [...sent.values()].reduce((a, b) => a + b, 0),
       RUNS,
     );
-    for (const op of operations) t.ok((sent.get(op.id) ?? 0) >= 50, `${op.id}: ${sent.get(op.id)} requests`);
+    for (const op of answeringOperations) t.ok((sent.get(op.id) ?? 0) >= 50, `${op.id}: ${sent.get(op.id)} requests`);
     t.ok(Date.now() - started < 120_000, `within two minutes (${Date.now() - started} ms)`);
   },
 );

@@ -44,6 +44,12 @@ export interface DatabaseHandle {
   activity: DatabaseActivity;
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>;
+  /**
+   * Calls `onNotify` for every NOTIFY on `channel` (delivered at commit), and
+   * `onListening` each time the listening connection is (re)established, when
+   * notifications may have been missed. Resolves to a function that stops it.
+   */
+  listen(channel: string, onNotify: () => void, onListening: () => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -92,6 +98,12 @@ async function openPglite(dataDir: string, sampleData: boolean): Promise<Databas
       kind: 'pglite',
       activity,
       ping: async () => void (await client.query('select 1')),
+      // In-process: PGlite delivers the notifications of its one connection to itself.
+      listen: async (channel, onNotify, onListening) => {
+        const stop = await client.listen(channel, onNotify);
+        onListening();
+        return stop;
+      },
       close: async () => {
         try {
           await client.close();
@@ -153,6 +165,11 @@ export function connectPostgres(config: PostgresConfig, onReplicaDown?: OpenOpti
     kind: 'postgres',
     activity: primary.activity,
     ping: async () => void (await primary.db.execute(sql`select 1`)),
+    // postgres.js listens on a connection of its own and re-listens after a reconnect.
+    listen: async (channel, onNotify, onListening) => {
+      const { unlisten } = await primary.client.listen(channel, onNotify, onListening);
+      return unlisten;
+    },
     close: async () => void (await Promise.all([primary, ...replicas].map((p) => p.client.end({ timeout: 5 })))),
   };
 }

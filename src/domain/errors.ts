@@ -6,7 +6,7 @@ const HOURS = THREE_HOURS_MS / 3_600_000;
 
 export class NotFoundError extends Error {
   constructor(
-    readonly resource: 'Order' | 'Service' | 'Problem type',
+    readonly resource: 'Order' | 'Service' | 'Problem type' | 'Webhook endpoint' | 'Event',
     readonly id: string,
   ) {
     super(`${resource} ${id} does not exist.`);
@@ -78,5 +78,19 @@ export class IdempotencyKeyReusedError extends Error {
 export class EventsPurgedError extends Error {
   constructor(readonly feedStart: string) {
     super('Events after this cursor were purged; the feed now begins at feedStart.');
+  }
+}
+
+/** The process serves as many event streams as it may (EVENT_STREAMS_MAX). */
+export class StreamsFullError extends Error {
+  constructor(readonly max: number) {
+    super(`This process serves at most ${max} event streams; retry shortly (another process may have room).`);
+  }
+}
+
+/** The API key has as many event streams open on this process as it may (EVENT_STREAMS_PER_KEY_MAX). */
+export class KeyStreamsFullError extends Error {
+  constructor(readonly max: number) {
+    super(`This API key has ${max} event streams open on this process, the most it may; close one first.`);
   }
 }

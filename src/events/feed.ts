@@ -96,3 +96,14 @@ function toEvent(row: Row): Event {
   const id = encodePosition({ tx: BigInt(row.tx!), id: BigInt(row.id!) });
   return { id, type: row.type!, occurredAt: row.occurred_at!, data: row.data! } as Event;
 }
+
+/** The position after the last event that can be handed out now: where a reader that wants only new events starts. */
+export async function feedEnd(db: Database): Promise<Position> {
+  const [last] = await rowsOf<{ tx: string; id: string }>(
+    db.execute(sql`select tx::text as tx, id::text as id from (
+        (select tx, id from ${events} where tx < pg_snapshot_xmin(pg_current_snapshot()) order by tx desc, id desc limit 1)
+        union all (select tx, id from ${eventFeedStart})
+      ) as ends order by tx desc, id desc limit 1`),
+  );
+  return last ? { tx: BigInt(last.tx), id: BigInt(last.id) } : FEED_START;
+}

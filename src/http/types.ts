@@ -15,7 +15,7 @@ type PartOf<O extends OperationId, K extends 'path' | 'query'> = Operation<O>['p
   ? NonNullable<V>
   : never;
 type Responses<O extends OperationId> = Operation<O>['responses'];
-type SuccessStatus<O extends OperationId> = Extract<keyof Responses<O>, 200 | 201 | 204 | 304>;
+type SuccessStatus<O extends OperationId> = Extract<keyof Responses<O>, 200 | 201 | 202 | 204 | 304>;
 
 export type RequestOf<O extends OperationId> = FastifyRequest<{
   Body: BodyOf<NonNullable<Operation<O>['requestBody']>>;

@@ -157,4 +157,11 @@ export function requestFor(op: Operation): Arbitrary<SpecRequest> {
   );
 }
 
-export const anyRequest: Arbitrary<SpecRequest> = fc.constantFrom(...operations).chain(requestFor);
+/**
+ * The operations that answer and end: an event stream (text/event-stream)
+ * never ends by itself, so app.inject cannot await it; its requests are
+ * tested over a real socket (test/events-stream.test.ts).
+ */
+export const answeringOperations = operations.filter((op) => op.id !== 'streamEvents');
+
+export const anyRequest: Arbitrary<SpecRequest> = fc.constantFrom(...answeringOperations).chain(requestFor);

@@ -9,19 +9,22 @@ import {
   IdempotencyKeyInUseError,
   IdempotencyKeyReusedError,
   InvalidInputError,
+  KeyStreamsFullError,
   NotFoundError,
   OrderConflictError,
   PreconditionFailedError,
   ServiceInUseError,
+  StreamsFullError,
   UnknownServicesError,
 } from '../../domain/errors.js';
+import { ForbiddenUrlError } from '../../webhooks/endpoint-url.js';
 import { UnsupportedMediaTypeError } from '../body/media-types.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: any constructor of an Error, whatever its parameters
 type ErrorClass = abstract new (...args: any[]) => Error;
 
 /** Extension members a problem copies from the error it answers. */
-export type ProblemMember = 'conflictingOrderIds' | 'nearestAvailable' | 'unknownServiceIds' | 'feedStart';
+export type ProblemMember = 'conflictingOrderIds' | 'nearestAvailable' | 'unknownServiceIds' | 'feedStart' | 'errors';
 
 interface ProblemType {
   status: number;
@@ -54,16 +57,24 @@ export const PROBLEM_TYPES = {
   'unsupported-media-type': { status: 415, title: 'Unsupported media type', thrownAs: UnsupportedMediaTypeError },
   'expectation-failed': { status: 417, title: 'Expectation failed' },
   'idempotency-key-reused': { status: 422, title: 'Idempotency key reused', thrownAs: IdempotencyKeyReusedError },
-  'rate-limited': { status: 429, title: 'Too many requests' },
+  // Thrown for a stream beyond its API key's bound; the rate limit builds its own.
+  'rate-limited': { status: 429, title: 'Too many requests', thrownAs: KeyStreamsFullError },
   'unknown-services': {
     status: 422,
     title: 'Unknown services',
     thrownAs: UnknownServicesError,
     members: ['unknownServiceIds'],
   },
+  'forbidden-address': {
+    status: 422,
+    title: 'Address not allowed',
+    thrownAs: ForbiddenUrlError,
+    members: ['errors'],
+  },
   'headers-too-large': { status: 431, title: 'Request header fields too large' },
   internal: { status: 500, title: 'Internal server error' },
-  unavailable: { status: 503, title: 'Service unavailable' },
+  // Thrown for a stream beyond the process's bound; a database outage is detected where it happens.
+  unavailable: { status: 503, title: 'Service unavailable', thrownAs: StreamsFullError },
 } as const satisfies Record<string, ProblemType>;
 
 export type ProblemKind = keyof typeof PROBLEM_TYPES;

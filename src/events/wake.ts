@@ -1,0 +1,58 @@
+// Wake-ups on commit, one source per process: every transaction that records
+// an event NOTIFYs EVENTS_CHANNEL (src/events/outbox.ts), PostgreSQL delivers
+// it to every listening process when the transaction commits, and this
+// module tells its subscribers (the stream's hub, a webhook dispatcher),
+// each of which then reads the feed once for all of its own consumers.
+//
+// Wake-ups are coalesced: a burst of commits is one call per subscriber.
+// A slower timer wakes them too, for what no notification announces: an
+// event held back behind a transaction that wrote none (src/events/feed.ts),
+// or notifications lost while the listening connection was re-established.
+import type { DatabaseHandle } from '../db/client.js';
+import { EVENTS_CHANNEL } from './outbox.js';
+
+export interface Wake {
+  /** Calls `listener` after commits; returns a function that unsubscribes. */
+  subscribe(listener: () => void): () => void;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function createWake(database: DatabaseHandle, fallbackMs: number, onError: (error: unknown) => void): Wake {
+  const listeners = new Set<() => void>();
+  let pending = false;
+  let stopListening: (() => Promise<void>) | undefined;
+  let timer: NodeJS.Timeout | undefined;
+
+  const wake = () => {
+    if (pending) return;
+    pending = true;
+    setImmediate(() => {
+      pending = false;
+      for (const listener of listeners) {
+        try {
+          listener();
+        } catch (error) {
+          onError(error);
+        }
+      }
+    });
+  };
+
+  return {
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    async start() {
+      stopListening = await database.listen(EVENTS_CHANNEL, wake, wake);
+      timer = setInterval(wake, fallbackMs).unref();
+    },
+    async stop() {
+      clearInterval(timer);
+      listeners.clear();
+      await stopListening?.().catch(onError);
+      stopListening = undefined;
+    },
+  };
+}
