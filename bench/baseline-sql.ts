@@ -61,3 +61,10 @@ export const INSERT_ORDER = `with inserted as (
     from inserted, unnest(string_to_array($3, ',')::bigint[]) with ordinality as t(id, position)
   )
   select id::text as id, datetime, totalfee::text as totalfee, created_at, updated_at from inserted`;
+
+/** The outbox row of a create, and its wake-up, as the service writes them (src/events/outbox.ts). */
+export const RECORD_EVENT = `with recorded as (
+    insert into events (type, order_id, service_id, data) values ('order.created', $1::bigint, null, $2::jsonb)
+    returning id
+  )
+  select pg_notify('order_service_events', '') from recorded`;

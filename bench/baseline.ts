@@ -5,6 +5,7 @@
 // the contract-first stack costs. Not for production: it trusts its input.
 //   DATABASE_URL=postgres://… PORT=3001 node --import tsx bench/baseline.ts
 //   PGLITE_DIR=/tmp/dir PORT=3001 node --import tsx bench/baseline.ts
+import { createHash } from 'node:crypto';
 import Fastify from 'fastify';
 import * as q from './baseline-sql.js';
 
@@ -83,13 +84,14 @@ app.post<{ Body: Input }>('/orders', async (request, reply) => {
       ids.join(','),
     ]);
     const byId = new Map(checked!.found.map((s) => [s.id, s]));
-    return {
-      status: 201,
-      body: toOrder(
-        row!,
-        ids.map((id) => byId.get(id)!),
-      ),
-    };
+    const order = toOrder(
+      row!,
+      ids.map((id) => byId.get(id)!),
+    );
+    // The same event insert as the service's, in the same transaction.
+    const etag = `"${createHash('sha256').update(JSON.stringify(order)).digest('base64url').slice(0, 27)}"`;
+    await tx.query(q.RECORD_EVENT, [order.id, JSON.stringify({ object: order, version: 1, etag })]);
+    return { status: 201, body: order };
   });
   if (outcome.status === 201) reply.header('location', `/orders/${(outcome.body as { id: string }).id}`);
   return reply.code(outcome.status).send(outcome.body);

@@ -399,6 +399,7 @@ export interface paths {
          *     as soon as it can be handed out, and a comment line (`: heartbeat`)
          *     at least every 15 seconds so that proxies keep the connection.
          *
+         *     Without a position it sends what commits from the moment it opens.
          *     Resume with the standard `Last-Event-ID` header (browsers'
          *     `EventSource` sends it by itself) or `?after=`: the stream first
          *     sends what was missed, then lives. Nothing is skipped or sent twice

@@ -49,6 +49,13 @@ export interface AppOptions {
   broker?: BrokerSettings;
   /** Event retention and the stream's bounds: src/events/settings.ts (defaults there). */
   events?: Partial<EventsConfig>;
+  /**
+   * Aborted when a graceful shutdown begins (src/server.ts): the event streams
+   * end at once and new ones are refused (503), so that the drain, which waits
+   * for every connection to end, is not held until its deadline; their clients
+   * resume with Last-Event-ID on another process.
+   */
+  shutdown?: AbortSignal;
 }
 
 // Expired idempotency keys are deleted this often (and once at start).
@@ -66,6 +73,7 @@ export async function buildApp({
   webhooks,
   broker,
   events: eventOptions,
+  shutdown,
 }: AppOptions): Promise<FastifyInstance> {
   const limits = { ...DEFAULT_HTTP, ...http };
   const app = Fastify({
@@ -98,7 +106,7 @@ export async function buildApp({
   app.addHook('onReady', async () => void purge());
   app.addHook('onClose', async () => clearInterval(purgeTimer));
 
-  const events = registerEvents(app, database, { ...DEFAULT_EVENTS, ...eventOptions });
+  const events = registerEvents(app, database, { ...DEFAULT_EVENTS, ...eventOptions }, shutdown);
   // Followers of the feed that push it out: woken on every commit (and by their own poll).
   const worker = webhooks && createWebhookWorker(database.db, webhooks, app.log);
   const natsUrl = broker?.natsUrl;

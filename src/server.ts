@@ -14,6 +14,8 @@ import type { Tracing } from './tracing/provider.js';
 
 // Replica failures are logged through the app's logger, which exists only once the database is open.
 let log: { warn(details: object, message: string): void } | undefined;
+// Aborted when a graceful shutdown begins: long-lived event streams end then (src/app.ts).
+const shutdown = new AbortController();
 
 /** Configuration, database and app, or one line saying why not (no stack trace for a newcomer to decode). */
 async function start() {
@@ -39,6 +41,7 @@ async function start() {
       webhooks: config.webhooks,
       broker: config.broker,
       events: config.events,
+      shutdown: shutdown.signal,
       logger: { level: config.logLevel },
     });
     log = app.log;
@@ -61,6 +64,7 @@ async function stop(signal: string): Promise<void> {
     app.log.error({ timeoutMs: config.shutdownTimeoutMs }, 'shutdown overran its deadline; exiting');
     process.exit(1);
   }, config.shutdownTimeoutMs).unref();
+  shutdown.abort();
   await drain.drain(config.shutdownGraceMs);
   await app.close();
   await database.close();

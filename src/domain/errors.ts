@@ -83,8 +83,11 @@ export class EventsPurgedError extends Error {
 
 /** The process serves as many event streams as it may (EVENT_STREAMS_MAX). */
 export class StreamsFullError extends Error {
-  constructor(readonly max: number) {
-    super(`This process serves at most ${max} event streams; retry shortly (another process may have room).`);
+  constructor(
+    readonly max: number,
+    message = `This process serves at most ${max} event streams; retry shortly (another process may have room).`,
+  ) {
+    super(message);
   }
 }
 

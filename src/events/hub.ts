@@ -26,6 +26,7 @@ export function createHub(db: Database, wake: Wake, config: EventsConfig, onErro
   let queue: Promise<unknown> = Promise.resolve();
   let pullQueued = false;
   let heartbeat: NodeJS.Timeout | undefined;
+  let stopped = false;
   /** Database reads made for wake-ups (the benchmark counts them). */
   const stats = { wakeReads: 0 };
 
@@ -71,6 +72,7 @@ export function createHub(db: Database, wake: Wake, config: EventsConfig, onErro
 
     /** Refuses a new stream for `key` when the process or the key is at its bound. */
     assertRoom(key: string): void {
+      if (stopped) throw new StreamsFullError(config.streamsMax, 'This process is shutting down; reconnect to resume.');
       if (all.size >= config.streamsMax) throw new StreamsFullError(config.streamsMax);
       if ((perKey.get(key) ?? 0) >= config.streamsPerKeyMax) throw new KeyStreamsFullError(config.streamsPerKeyMax);
     },
@@ -120,6 +122,7 @@ export function createHub(db: Database, wake: Wake, config: EventsConfig, onErro
 
     /** Ends every stream (the graceful shutdown): clients reconnect with Last-Event-ID. */
     stop(): void {
+      stopped = true;
       clearInterval(heartbeat);
       for (const subscriber of all) subscriber.end();
     },

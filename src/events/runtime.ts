@@ -11,7 +11,13 @@ import type { EventsConfig } from './settings.js';
 import { createStreamHandler } from './stream.js';
 import { createWake } from './wake.js';
 
-export function registerEvents(app: FastifyInstance, database: DatabaseHandle, config: EventsConfig) {
+/** `shutdown`: aborted when a graceful shutdown begins; the streams end then (see AppOptions). */
+export function registerEvents(
+  app: FastifyInstance,
+  database: DatabaseHandle,
+  config: EventsConfig,
+  shutdown?: AbortSignal,
+) {
   const warn = (what: string) => (error: unknown) => app.log.warn({ err: error }, what);
   const wake = createWake(database, config.pollMs, warn('waking event readers failed'));
   const hub = createHub(database.db, wake, config, warn('serving an event stream failed'));
@@ -24,8 +30,10 @@ export function registerEvents(app: FastifyInstance, database: DatabaseHandle, c
     void purge();
     purgeTimer = setInterval(purge, config.purgeIntervalMs).unref();
   });
-  // Before the server stops accepting and waits for its connections: a
-  // stream would otherwise hold its connection open until the deadline.
+  // Before the server waits for its connections to end: a stream would
+  // otherwise hold its connection open until the deadline. src/server.ts
+  // signals `shutdown` when its drain begins; app.close() alone (tests) gets preClose.
+  shutdown?.addEventListener('abort', () => hub.stop(), { once: true });
   app.addHook('preClose', async () => hub.stop());
   app.addHook('onClose', async () => {
     clearInterval(purgeTimer);
