@@ -20,6 +20,7 @@ import { registerCompression } from './limits/compression.js';
 import { registerRateLimit } from './limits/rate-limit.js';
 import { type LimitsOptions, resolveLimits } from './limits/settings.js';
 import { boundSlowReaders } from './limits/slow-readers.js';
+import { measureEventLag } from './metrics/event-lag.js';
 import { DEFAULT_METRICS, type MetricsSetting, registerMetrics } from './metrics/index.js';
 import type { Tracing } from './tracing/provider.js';
 import { DEFAULT_WEBHOOKS, type WebhookSettings } from './webhooks/settings.js';
@@ -83,7 +84,7 @@ export async function buildApp({
   });
   // Before any other hook or route, so that every request is traced and measured.
   if (tracing) await (await import('./tracing/fastify.js')).traceRequests(app, tracing);
-  const { served } = registerMetrics(app, metricsSetting, database.activity);
+  const { served, metrics } = registerMetrics(app, metricsSetting, database.activity);
   if (apiKeys.length === 0) {
     app.log.warn('API_KEYS is not set: authentication is off, every request is allowed');
   }
@@ -111,6 +112,7 @@ export async function buildApp({
   const worker = webhooks && createWebhookWorker(database.db, webhooks, app.log);
   const natsUrl = broker?.natsUrl;
   const publisher = natsUrl ? createNatsPublisher(database.db, { ...broker, natsUrl }, app.log) : undefined;
+  measureEventLag(metrics, database.db, { nats: publisher !== undefined });
   for (const background of [worker, publisher]) {
     if (!background) continue;
     app.addHook('onReady', async () => {
