@@ -14,6 +14,7 @@ import { EVENTS_CHANNEL } from './outbox.js';
 export interface Wake {
   /** Calls `listener` after commits; returns a function that unsubscribes. */
   subscribe(listener: () => void): () => void;
+  /** Starts listening (in the background) and the fallback timer. */
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -39,18 +40,45 @@ export function createWake(database: DatabaseHandle, fallbackMs: number, onError
     });
   };
 
+  // Listening needs the database: while it cannot be reached (at start, or
+  // a connection never established) the timer wakes the readers and tries again.
+  let stopped = false;
+  let listening: Promise<void> | undefined;
+  const listen = () => {
+    if (stopListening || listening || stopped) return;
+    listening = database
+      .listen(EVENTS_CHANNEL, wake, wake)
+      .then((stop) => {
+        if (stopped) return stop();
+        stopListening = stop;
+      })
+      .catch(onError)
+      .finally(() => {
+        listening = undefined;
+      });
+  };
+
   return {
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
     async start() {
-      stopListening = await database.listen(EVENTS_CHANNEL, wake, wake);
-      timer = setInterval(wake, fallbackMs).unref();
+      stopped = false;
+      timer = setInterval(() => {
+        listen();
+        wake();
+      }, fallbackMs).unref();
+      // Not awaited: a database that is slow or busy at start (PGlite's one
+      // connection held by a transaction) must not hold the app's start;
+      // until the listener is up, the timer wakes the readers.
+      listen();
     },
     async stop() {
+      stopped = true;
       clearInterval(timer);
       listeners.clear();
+      await listening;
       await stopListening?.().catch(onError);
       stopListening = undefined;
     },
