@@ -177,6 +177,8 @@ t.test('503s are counted by cause: the database unreachable, the deadline passed
     downScrape.all('order_service_unavailable_total').map((s) => [s.labels, s.value]),
     [[{ cause: 'database' }, 2]],
   );
+  const lag = downScrape.value('order_service_event_feed_held_back_seconds');
+  t.ok(lag !== undefined && Number.isNaN(lag), 'the scrape still answers; a lag it cannot read is NaN (unknown)');
 
   // The database answers, but not within the deadline: the orders table is locked.
   const slowApi = await apiWith(t, { http: { handlerTimeoutMs: 300 } });
