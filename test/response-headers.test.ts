@@ -31,33 +31,44 @@ async function exchange(text: string): Promise<RawResponse[]> {
   return parseResponses(connection.received(), 0);
 }
 
-t.test('every answer under /orders, /services and /events is no-store and nosniff, errors included', async (t) => {
-  const created = await api.post('/orders', anOrder(), key);
-  t.equal(created.status, 201);
-  const id = created.body.id as string;
-  const responses: [string, ApiResponse][] = [
-    ['201 POST /orders', created],
-    ['200 GET /orders', await api.get('/orders?limit=1', key)],
-    ['200 GET /orders/{id}', await api.get(`/orders/${id}`, key)],
-    ['304 GET /orders/{id}', await api.get(`/orders/${id}`, { ...key, 'if-none-match': String(created.headers.etag) })],
-    ['200 GET /services', await api.get('/services', key)],
-    ['200 GET /events', await api.get('/events', key)],
-    ['401 without a key', await api.get('/orders')],
-    ['404 no such order', await api.get('/orders/999999', key)],
-    ['400 malformed id', await api.get('/orders/x', key)],
-    ['400 path the router cannot decode', await api.get('/orders/%E0%A4', key)],
-    ['405 DELETE /orders', await api.request({ method: 'DELETE', url: '/orders', headers: key })],
-    ['204 DELETE /orders/{id}', await api.delete(`/orders/${id}`, key)],
-  ];
-  t.same(
-    responses.map(([, r]) => r.status),
-    [201, 200, 200, 304, 200, 200, 401, 404, 400, 400, 405, 204],
-  );
-  for (const [what, res] of responses) {
-    t.equal(res.headers['cache-control'], 'no-store', `${what}: no-store`);
-    t.equal(res.headers['x-content-type-options'], 'nosniff', `${what}: nosniff`);
-  }
-});
+t.test(
+  'every answer under /orders, /services, /events and /webhook-endpoints is no-store and nosniff, errors included',
+  async (t) => {
+    const created = await api.post('/orders', anOrder(), key);
+    t.equal(created.status, 201);
+    const id = created.body.id as string;
+    const responses: [string, ApiResponse][] = [
+      ['201 POST /orders', created],
+      ['200 GET /orders', await api.get('/orders?limit=1', key)],
+      ['200 GET /orders/{id}', await api.get(`/orders/${id}`, key)],
+      [
+        '304 GET /orders/{id}',
+        await api.get(`/orders/${id}`, { ...key, 'if-none-match': String(created.headers.etag) }),
+      ],
+      ['200 GET /services', await api.get('/services', key)],
+      ['200 GET /events', await api.get('/events', key)],
+      [
+        '201 POST /webhook-endpoints (its secret)',
+        await api.post('/webhook-endpoints', { url: 'https://receiver.example/hook' }, key),
+      ],
+      ['200 GET /webhook-endpoints', await api.get('/webhook-endpoints', key)],
+      ['401 without a key', await api.get('/orders')],
+      ['404 no such order', await api.get('/orders/999999', key)],
+      ['400 malformed id', await api.get('/orders/x', key)],
+      ['400 path the router cannot decode', await api.get('/orders/%E0%A4', key)],
+      ['405 DELETE /orders', await api.request({ method: 'DELETE', url: '/orders', headers: key })],
+      ['204 DELETE /orders/{id}', await api.delete(`/orders/${id}`, key)],
+    ];
+    t.same(
+      responses.map(([, r]) => r.status),
+      [201, 200, 200, 304, 200, 200, 201, 200, 401, 404, 400, 400, 405, 204],
+    );
+    for (const [what, res] of responses) {
+      t.equal(res.headers['cache-control'], 'no-store', `${what}: no-store`);
+      t.equal(res.headers['x-content-type-options'], 'nosniff', `${what}: nosniff`);
+    }
+  },
+);
 
 t.test('the open paths are nosniff, and not held to no-store', async (t) => {
   for (const path of ['/healthz', '/readyz', '/openapi.json', '/openapi.yaml', '/docs', '/no/such/path']) {

@@ -35,6 +35,7 @@ export function createNatsPublisher(
   async function client(): Promise<JetStreamClient> {
     if (nats && !nats.isClosed() && jetstream) return jetstream;
     // Reconnects by itself for ever once connected; a first connection that fails is tried again next round.
+    await nats?.close().catch(() => {});
     nats = await connect({
       servers: settings.natsUrl,
       name: 'order-service',
@@ -42,12 +43,19 @@ export function createNatsPublisher(
       reconnectTimeWait: 250,
       timeout: ACK_TIMEOUT_MS,
     });
-    const manager = await nats.jetstreamManager();
-    await manager.streams
-      .info(settings.stream)
-      .catch(() => manager.streams.add({ name: settings.stream, subjects: [`${settings.subjectPrefix}.>`] }));
-    jetstream = nats.jetstream();
-    return jetstream;
+    try {
+      const manager = await nats.jetstreamManager();
+      await manager.streams
+        .info(settings.stream)
+        .catch(() => manager.streams.add({ name: settings.stream, subjects: [`${settings.subjectPrefix}.>`] }));
+      jetstream = nats.jetstream();
+      return jetstream;
+    } catch (error) {
+      // No JetStream, or a stream that cannot be made: close this connection, or each round would leak one.
+      await nats.close().catch(() => {});
+      nats = undefined;
+      throw error;
+    }
   }
 
   async function read(after: Position | undefined) {

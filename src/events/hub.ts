@@ -8,7 +8,7 @@
 import type { Database } from '../db/client.js';
 import { KeyStreamsFullError, StreamsFullError } from '../domain/errors.js';
 import { feedEnd, readEvents } from './feed.js';
-import { type Position, parsePosition } from './position.js';
+import { comparePositions, type Position, parsePosition } from './position.js';
 import type { EventsConfig } from './settings.js';
 import { type Framed, frameOf, type Subscriber } from './subscriber.js';
 import type { Event } from './types.js';
@@ -82,6 +82,7 @@ export function createHub(db: Database, wake: Wake, config: EventsConfig, onErro
      * with none, what commits from now on), then live.
      */
     async serve(subscriber: Subscriber, fromNow: boolean): Promise<void> {
+      if (stopped) return subscriber.end(); // admitted just before the shutdown began
       all.add(subscriber);
       perKey.set(subscriber.key, (perKey.get(subscriber.key) ?? 0) + 1);
       subscriber.response.once('close', () => release(subscriber));
@@ -102,8 +103,13 @@ export function createHub(db: Database, wake: Wake, config: EventsConfig, onErro
             subscriber.position = page.next;
             more = page.hasMore;
           }
-          // Everything up to the subscriber's position has been handed out: a fresh head may start there.
-          head ??= subscriber.position;
+          // Everything up to the subscriber's position has been handed out: a
+          // fresh head may start there, but never past the feed's end (a
+          // well-formed position no event has yet would stall every stream).
+          if (!head) {
+            const end = await feedEnd(db);
+            head = comparePositions(subscriber.position, end) < 0 ? subscriber.position : end;
+          }
           if (!subscriber.closed) live.add(subscriber);
         });
         onWake(); // a wake-up that came while it joined found nobody live

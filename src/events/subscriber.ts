@@ -22,6 +22,9 @@ export const frameOf = (event: Event, position: Position): Framed => ({
   frame: `id: ${event.id}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`,
 });
 
+/** How long a stream that is ended may take to flush what it was sent before it is cut. */
+const END_GRACE_MS = 1000;
+
 export class Subscriber {
   closed = false;
   private readonly types: ReadonlySet<string> | undefined;
@@ -85,5 +88,7 @@ export class Subscriber {
   end(): void {
     this.closed = true;
     this.response.end();
+    // A client that stopped reading never lets the end go out: cut it, so that the shutdown is not held.
+    setTimeout(() => this.response.writableFinished || this.response.destroy(), END_GRACE_MS).unref();
   }
 }

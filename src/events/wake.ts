@@ -40,8 +40,9 @@ export function createWake(database: DatabaseHandle, fallbackMs: number, onError
     });
   };
 
-  // Listening needs the database: while it cannot be reached (at start, or
-  // a connection never established) the timer wakes the readers and tries again.
+  // Listening needs the database. Tried once: postgres.js keeps a listener
+  // it could not establish and re-listens it by itself, so trying again would
+  // pile up listeners; until (or unless) it is up, the timer wakes the readers.
   let stopped = false;
   let listening: Promise<void> | undefined;
   const listen = () => {
@@ -65,10 +66,7 @@ export function createWake(database: DatabaseHandle, fallbackMs: number, onError
     },
     async start() {
       stopped = false;
-      timer = setInterval(() => {
-        listen();
-        wake();
-      }, fallbackMs).unref();
+      timer = setInterval(wake, fallbackMs).unref();
       // Not awaited: a database that is slow or busy at start (PGlite's one
       // connection held by a transaction) must not hold the app's start;
       // until the listener is up, the timer wakes the readers.

@@ -103,17 +103,26 @@ export function recordAttempt(
         values (${endpoint.id}, ${delivery.eventTx}::xid8, ${delivery.eventId},
                 now() - ${`${outcome.durationMs} milliseconds`}::interval,
                 ${outcome.statusCode}, ${outcome.error}, ${outcome.durationMs}, ${next})`);
-    await tx.execute(sql`update webhook_deliveries set state = ${state}, attempts = ${attempts},
-          next_attempt_at = coalesce(${next}, next_attempt_at)
-        where endpoint_id = ${endpoint.id} and event_id = ${delivery.eventId}`);
-    const disable = gone
-      ? sql`status = 'disabled', disabled_reason = 'gone',`
-      : exhausted
-        ? sql`status = case when last_success_at is null or last_success_at < (select created_at from webhook_deliveries
+    const updated = await rows(
+      tx,
+      sql`update webhook_deliveries set state = ${state}, attempts = ${attempts},
+            next_attempt_at = coalesce(${next}, next_attempt_at)
+          where endpoint_id = ${endpoint.id} and event_id = ${delivery.eventId} and attempts = ${delivery.attempts}
+          returning 1`,
+    );
+    // No row: a redelivery by hand reset this delivery while the attempt was
+    // in flight. The reset stands (it is sent again), and the endpoint it re-enabled stays enabled.
+    const superseded = updated.length === 0;
+    const disable = superseded
+      ? sql``
+      : gone
+        ? sql`status = 'disabled', disabled_reason = 'gone',`
+        : exhausted
+          ? sql`status = case when last_success_at is null or last_success_at < (select created_at from webhook_deliveries
               where endpoint_id = ${endpoint.id} and event_id = ${delivery.eventId}) then 'disabled' else status end,
               disabled_reason = case when last_success_at is null or last_success_at < (select created_at from webhook_deliveries
               where endpoint_id = ${endpoint.id} and event_id = ${delivery.eventId}) then 'failing' else disabled_reason end,`
-        : sql``;
+          : sql``;
     const success = delivered ? sql`last_success_at = now(),` : sql``;
     const held = await rows(
       tx,
