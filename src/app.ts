@@ -23,6 +23,7 @@ import { boundSlowReaders } from './limits/slow-readers.js';
 import { measureEventLag } from './metrics/event-lag.js';
 import { DEFAULT_METRICS, type MetricsSetting, registerMetrics } from './metrics/index.js';
 import type { Tracing } from './tracing/provider.js';
+import { purgeWebhookHistory } from './webhooks/retention.js';
 import { DEFAULT_WEBHOOKS, type WebhookSettings } from './webhooks/settings.js';
 import { createWebhookWorker } from './webhooks/worker.js';
 
@@ -59,7 +60,7 @@ export interface AppOptions {
   shutdown?: AbortSignal;
 }
 
-// Expired idempotency keys are deleted this often (and once at start).
+// Expired idempotency keys and webhook history are deleted this often (and once at start).
 const PURGE_INTERVAL_MS = 15 * 60_000;
 
 export async function buildApp({
@@ -99,15 +100,16 @@ export async function buildApp({
   await app.register(swagger, { mode: 'static', specification: { document: spec as never } });
 
   const idempotency = createIdempotencyStore(database.db);
+  const eventsConfig = { ...DEFAULT_EVENTS, ...eventOptions };
   const purge = () =>
-    idempotency
-      .purgeExpired()
-      .catch((error: unknown) => app.log.warn({ err: error }, 'purging idempotency keys failed'));
+    Promise.all([idempotency.purgeExpired(), purgeWebhookHistory(database.db, eventsConfig.retentionDays)]).catch(
+      (error: unknown) => app.log.warn({ err: error }, 'purging idempotency keys or webhook history failed'),
+    );
   const purgeTimer = setInterval(purge, PURGE_INTERVAL_MS).unref();
   app.addHook('onReady', async () => void purge());
   app.addHook('onClose', async () => clearInterval(purgeTimer));
 
-  const events = registerEvents(app, database, { ...DEFAULT_EVENTS, ...eventOptions }, shutdown);
+  const events = registerEvents(app, database, eventsConfig, shutdown);
   // Followers of the feed that push it out: woken on every commit (and by their own poll).
   const worker = webhooks && createWebhookWorker(database.db, webhooks, app.log);
   const natsUrl = broker?.natsUrl;

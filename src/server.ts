@@ -14,6 +14,8 @@ import type { Tracing } from './tracing/provider.js';
 
 // Replica failures are logged through the app's logger, which exists only once the database is open.
 let log: { warn(details: object, message: string): void } | undefined;
+// At most this long for the last spans at shutdown (the OTLP exporter's own timeout is 10 s).
+const TRACE_FLUSH_MS = 2000;
 // Aborted when a graceful shutdown begins: long-lived event streams end then (src/app.ts).
 const shutdown = new AbortController();
 
@@ -68,8 +70,10 @@ async function stop(signal: string): Promise<void> {
   await drain.drain(config.shutdownGraceMs);
   await app.close();
   await database.close();
-  // The spans still buffered go out before the process does.
-  await tracing?.shutdown().catch((error: unknown) => app.log.warn({ err: error }, 'flushing traces failed'));
+  // The spans still buffered go out before the process does, unless the
+  // collector is too slow to take them within the shutdown deadline.
+  const flushed = tracing?.shutdown().catch((error: unknown) => app.log.warn({ err: error }, 'flushing traces failed'));
+  await Promise.race([flushed, new Promise((resolve) => setTimeout(resolve, TRACE_FLUSH_MS).unref())]);
   app.log.info('stopped');
   process.exit(0);
 }

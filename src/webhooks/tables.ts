@@ -47,6 +47,8 @@ export const webhookDeliveries = pgTable(
   (t) => [
     primaryKey({ columns: [t.endpointId, t.eventId] }),
     index('webhook_deliveries_due_idx').on(t.endpointId, t.eventTx, t.eventId).where(sql`state = 'pending'`),
+    // The purge of finished deliveries (src/webhooks/retention.ts).
+    index('webhook_deliveries_finished_idx').on(t.createdAt).where(sql`state <> 'pending'`),
   ],
 );
 
@@ -66,7 +68,10 @@ export const webhookAttempts = pgTable(
     durationMs: integer('duration_ms').notNull(),
     nextAttemptAt: at('next_attempt_at'),
   },
-  (t) => [index('webhook_attempts_endpoint_idx').on(t.endpointId, t.id)],
+  (t) => [
+    index('webhook_attempts_endpoint_idx').on(t.endpointId, t.id),
+    index('webhook_attempts_attempted_at_idx').on(t.attemptedAt),
+  ],
 );
 
 // Where each follower of the event feed is (webhooks, nats): the position
