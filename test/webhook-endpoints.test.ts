@@ -97,6 +97,10 @@ t.test('loopback, link-local, private and metadata addresses are 422 naming url'
     '[fe80::1]',
     '[fd00::5]',
     '[::ffff:127.0.0.1]',
+    '[::127.0.0.1]', // IPv4-compatible: the parser writes it ::7f00:1
+    '[64:ff9b:1::a00:1]',
+    '[2002:7f00:1::1]', // 6to4 around 127.0.0.1
+    '[fec0::1]',
     '2130706434', // 127.0.0.2 as one number: URL parsing makes it the address
   ]) {
     const res = await register({ url: `http://${host}:8080/hooks` });

@@ -25,8 +25,16 @@ const V4: [string, number, string][] = [
 const V6: [string, number, string][] = [
   ['::', 128, 'an unspecified'],
   ['::1', 128, 'a loopback'],
+  // IPv4-compatible (::7f00:1 is 127.0.0.1), deprecated: nothing legitimate is there.
+  ['::', 96, 'an IPv4-compatible'],
+  ['100::', 64, 'a discard-only'],
+  ['64:ff9b:1::', 48, 'a local NAT64'],
+  // 6to4 carries an IPv4 address (2002:7f00:1:: is 127.0.0.1) and is long obsolete.
+  ['2002::', 16, 'a 6to4'],
+  ['2001:db8::', 32, 'a documentation'],
   ['fc00::', 7, 'a private'],
   ['fe80::', 10, 'a link-local'],
+  ['fec0::', 10, 'a site-local'],
   ['ff00::', 8, 'a multicast'],
 ];
 for (const [address, prefix] of V4) FORBIDDEN.addSubnet(address, prefix, 'ipv4');
