@@ -1,6 +1,8 @@
 // The service's configuration: read from the environment once, checked, typed
 // and frozen. A bad value stops the service at start with a message naming it.
+
 import { type BrokerSettings, brokerSettings } from './broker/settings.js';
+import { type Env, integer } from './env-values.js';
 import { DEFAULT_EVENTS, type EventsConfig } from './events/settings.js';
 import { DEFAULT_LIMITS, type LimitsConfig } from './limits/settings.js';
 import { type MetricsSetting, parseMetricsSetting } from './metrics/settings.js';
@@ -65,18 +67,6 @@ export interface Config {
 
 /** Request bodies larger than this are answered 413. */
 export const BODY_LIMIT_BYTES = 64 * 1024;
-
-type Env = Record<string, string | undefined>;
-
-function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new Error(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
-  }
-  return value;
-}
 
 function boolean(env: Env, name: string, fallback: boolean): boolean {
   const raw = env[name];

@@ -1,5 +1,5 @@
 // The operator's settings for publishing events to NATS JetStream, read by src/config.ts.
-type Env = Record<string, string | undefined>;
+import type { Env } from '../env-values.js';
 
 export interface BrokerSettings {
   /** nats://host:port; unset: nothing is published (EVENTS_NATS_URL). */

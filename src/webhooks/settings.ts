@@ -1,5 +1,5 @@
 // The operator's settings for webhook delivery, read by src/config.ts.
-type Env = Record<string, string | undefined>;
+import { type Env, integer } from '../env-values.js';
 
 export interface WebhookSettings {
   /** Hosts (names or addresses, as written in URLs) that may be loopback or private: WEBHOOK_ALLOWED_HOSTS. */
@@ -36,16 +36,6 @@ export function parseSchedule(text: string): number[] {
     }
     return Number(match[1]) * UNITS[match[2]!]!;
   });
-}
-
-function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new Error(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
-  }
-  return value;
 }
 
 export function webhookSettings(env: Env): WebhookSettings {

@@ -5,7 +5,7 @@
 import type { Sql } from 'postgres';
 import { anOrder, at, HOUR } from './fixtures.js';
 import type { ServiceProcess } from './service-process.js';
-import { sendChecked } from './socket.js';
+import { type Sent, sendChecked } from './socket.js';
 
 export interface Create {
   id: string;
@@ -15,23 +15,18 @@ export interface Create {
   body?: { id?: string; type?: string };
 }
 
-/** Creates from `clients` clients at once, each at its own instant 6 h after the last (none conflicts), until stop(). */
 let loads = 0;
-export function createLoad(url: string, clients: number, first: Date) {
-  const load = ++loads;
+
+/** `clients` clients at once, each sending `next(n)` (n counts the creates of this load) until stop(). */
+function load(url: string, clients: number, next: (n: number, id: string) => { create: Create; request: Sent }) {
+  const which = ++loads;
   const sent: Create[] = [];
   let stopped = false;
   const client = async () => {
     while (!stopped) {
-      const n = sent.length;
-      const create: Create = { id: `load${load}-${n}`, datetime: at(first, n * 6 * HOUR), startedAt: Date.now() };
+      const { create, request } = next(sent.length, `load${which}-${sent.length}`);
       sent.push(create);
-      const res = await sendChecked(url, {
-        method: 'POST',
-        path: '/orders',
-        headers: { 'x-request-id': create.id },
-        body: anOrder({ datetime: create.datetime }),
-      });
+      const res = await sendChecked(url, { ...request, headers: { 'x-request-id': create.id } });
       create.status = res.status;
       create.body = res.body;
     }
@@ -46,37 +41,24 @@ export function createLoad(url: string, clients: number, first: Date) {
   };
 }
 
+/** Creates from `clients` clients at once, each at its own instant 6 h after the last (none conflicts), until stop(). */
+export function createLoad(url: string, clients: number, first: Date) {
+  return load(url, clients, (n, id) => {
+    const create: Create = { id, datetime: at(first, n * 6 * HOUR), startedAt: Date.now() };
+    return { create, request: { method: 'POST', path: '/orders', body: anOrder({ datetime: create.datetime }) } };
+  });
+}
+
 /**
  * POST /services from `clients` clients at once until stop(): creates that
  * the table lock of holdCreates does not hold, so they keep flowing over
  * pooled connections while a process drains.
  */
 export function serviceCreateLoad(url: string, clients: number) {
-  const load = ++loads;
-  const sent: Create[] = [];
-  let stopped = false;
-  const client = async () => {
-    while (!stopped) {
-      const create: Create = { id: `services${load}-${sent.length}`, datetime: '', startedAt: Date.now() };
-      sent.push(create);
-      const res = await sendChecked(url, {
-        method: 'POST',
-        path: '/services',
-        headers: { 'x-request-id': create.id },
-        body: { name: `Drain check ${create.id}` },
-      });
-      create.status = res.status;
-      create.body = res.body;
-    }
-  };
-  const running = Promise.all(Array.from({ length: clients }, client));
-  return {
-    sent,
-    async stop() {
-      stopped = true;
-      await running;
-    },
-  };
+  return load(url, clients, (_n, id) => ({
+    create: { id, datetime: '', startedAt: Date.now() },
+    request: { method: 'POST', path: '/services', body: { name: `Drain check ${id}` } },
+  }));
 }
 
 /** How many times `service` logged `msg` for request `id`. */
