@@ -28,14 +28,16 @@ export function createStreamHandler(db: Database, hub: Hub, config: EventsConfig
       const { types, orderId } = feedQuery({ ...request.query, after: undefined }, 1);
       const after = resumeFrom(request);
       const key = callerOf(request);
+      // A cursor older than the events kept is a 410 now, before the stream begins.
+      if (after) await readEvents(db, { after, limit: 1 });
+      // From here until the hub counts the subscriber (serve) nothing awaits:
+      // concurrent requests cannot all pass the bound.
       try {
         hub.assertRoom(key);
       } catch (error) {
         reply.header('retry-after', 5);
         throw error;
       }
-      // A cursor older than the events kept is a 410 now, before the stream begins.
-      if (after) await readEvents(db, { after, limit: 1 });
 
       reply.hijack();
       const response = reply.raw;
