@@ -22,7 +22,7 @@ t.test('old events are purged; an older cursor is 410 with feedStart, which cont
     sql`update events set occurred_at = now() - interval '31 days' where data->'object'->>'name' in (${sql.join(old, sql`, `)})`,
   );
 
-  t.equal(await purgeEvents(db, 30), 3, 'the three older than 30 days');
+  t.equal(await purgeEvents(db, 30, 2), 3, 'the three older than 30 days, in batches of two');
   t.equal(await purgeEvents(db, 30), 0, 'and nothing more');
 
   const gone = await api.get<Schemas['EventsPurgedProblem']>(`/events?after=${events[0]!.id}`);
