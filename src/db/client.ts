@@ -159,18 +159,29 @@ export function connectPostgres(config: PostgresConfig, onReplicaDown?: OpenOpti
   // Connected lazily, like the primary: a replica down at start costs nothing but a fallback.
   const replicas = (config.readUrls ?? []).map(pool);
   const reads = readReplicas(primary.db, replicas, { retryMs: config.readRetryMs ?? 5000, onDown: onReplicaDown });
+  // LISTEN holds a connection of its own, outside the pool (postgres.js opens
+  // it from this client's options): named apart in pg_stat_activity.
+  const options = clientOptions(config);
+  const listener = postgres(config.url, {
+    ...options,
+    max: 1,
+    connection: { ...options.connection, application_name: 'order-service-listen' },
+  });
   return {
     db: primary.db,
     reads,
     kind: 'postgres',
     activity: primary.activity,
     ping: async () => void (await primary.db.execute(sql`select 1`)),
-    // postgres.js listens on a connection of its own and re-listens after a reconnect.
+    // postgres.js re-listens by itself after a reconnect.
     listen: async (channel, onNotify, onListening) => {
-      const { unlisten } = await primary.client.listen(channel, onNotify, onListening);
+      const { unlisten } = await listener.listen(channel, onNotify, onListening);
       return unlisten;
     },
-    close: async () => void (await Promise.all([primary, ...replicas].map((p) => p.client.end({ timeout: 5 })))),
+    close: async () =>
+      void (await Promise.all(
+        [primary.client, ...replicas.map((r) => r.client), listener].map((c) => c.end({ timeout: 5 })),
+      )),
   };
 }
 
