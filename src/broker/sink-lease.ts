@@ -4,8 +4,8 @@
 // process's lease runs out. The cursor moves only after the acks.
 import { sql } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
+import { rows } from '../db/sql.js';
 import { encodePosition, type Position, parsePosition } from '../events/position.js';
-import { rows } from '../webhooks/sql.js';
 
 const interval = (ms: number) => sql`${`${ms} milliseconds`}::interval`;
 

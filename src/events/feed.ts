@@ -23,6 +23,7 @@
 import { type SQL, sql } from 'drizzle-orm';
 import { type Database, rowsOf } from '../db/client.js';
 import { eventFeedStart, events } from '../db/schema.js';
+import { iso } from '../db/sql.js';
 import { EventsPurgedError } from '../domain/errors.js';
 import { comparePositions, encodePosition, FEED_START, type Position } from './position.js';
 import type { Event, EventType } from './types.js';
@@ -68,7 +69,7 @@ export async function readEvents(db: Database, query: FeedQuery): Promise<FeedPa
       left join ${eventFeedStart} s on true
       left join lateral (
         select e.tx as sort_tx, e.id as sort_id, e.tx::text as tx, e.id::text as id, e.type,
-          to_char(e.occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as occurred_at, e.data
+          ${iso(sql`e.occurred_at`)} as occurred_at, e.data
         from ${events} e
         where (e.tx, e.id) > (${after.tx.toString()}::xid8, ${after.id.toString()}::bigint)
           and e.tx < pg_snapshot_xmin(pg_current_snapshot())

@@ -2,10 +2,10 @@
 // first; and a redelivery asked for by hand.
 import { sql } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
+import { iso, rows } from '../db/sql.js';
 import { inTransaction } from '../db/transaction.js';
 import { encodePosition, type Position } from '../events/position.js';
 import type { Schemas } from '../http/types.js';
-import { iso, rows } from './sql.js';
 
 type Attempt = Schemas['WebhookAttempt'];
 

@@ -3,9 +3,9 @@
 // attempt's outcome does to the delivery and the endpoint.
 import { sql } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
+import { iso, rows } from '../db/sql.js';
 import { inTransaction } from '../db/transaction.js';
 import type { Outcome } from './sender.js';
-import { rows } from './sql.js';
 
 export interface ClaimedEndpoint {
   id: string;
@@ -57,7 +57,7 @@ export async function dueDeliveries(db: Database, endpointId: string, limit: num
   const found = await rows<DueDelivery & { type: string | null; occurredAt: string; data: unknown }>(
     db,
     sql`select d.event_tx::text as "eventTx", d.event_id::text as "eventId", d.attempts,
-               ev.type, to_char(ev.occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as "occurredAt", ev.data
+               ev.type, ${iso(sql`ev.occurred_at`)} as "occurredAt", ev.data
         from webhook_deliveries d left join events ev on ev.id = d.event_id
         where d.endpoint_id = ${endpointId} and d.state = 'pending' and d.next_attempt_at <= now()
         order by d.event_tx, d.event_id limit ${limit}`,

@@ -5,11 +5,11 @@
 // the dispatcher; the others skip (SKIP LOCKED) and only deliver.
 import { sql } from 'drizzle-orm';
 import type { Database, Transaction } from '../db/client.js';
+import { rows } from '../db/sql.js';
 import { inTransaction } from '../db/transaction.js';
 import { EventsPurgedError } from '../domain/errors.js';
 import { type FeedPage, readEvents } from '../events/feed.js';
 import { encodePosition, type Position, parsePosition } from '../events/position.js';
-import { rows } from './sql.js';
 
 const BATCH = 200;
 

@@ -2,9 +2,9 @@
 // API shows them; the secrets only where an answer shows them.
 import { sql } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
+import { iso, rows } from '../db/sql.js';
 import type { Schemas } from '../http/types.js';
 import { newSecret } from './signature.js';
-import { iso, rows } from './sql.js';
 
 export type Endpoint = Schemas['WebhookEndpoint'];
 type EventType = Schemas['WebhookEventType'];
